@@ -1,0 +1,237 @@
+"""The access model: one implementation of the rule table below.
+
+Rule table
+==========
+
+A person's reach comes only from their active memberships (role in an organisation):
+
+=========================  ==========================================  ==================================
+Role                       Reach (what the person sees)                Verbs (permissions of the role group)
+=========================  ==========================================  ==================================
+Региональный координатор   the whole region of the organisation        view everything, export
+Муниципальный координатор  the municipality of the organisation        view, edit organisations, curators,
+                                                                       import/export the directory
+Методист / куратор         the municipality + schools assigned to him  view, export
+Руководитель организации   authority/centre: municipality; school:     view, edit organisation (approve
+                           the school; regional body: the region       plans — roadmaps issue)
+Директор школы             own school                                  view, edit own school's card
+Заместитель директора      own school                                  view (mark measures done — later)
+Администратор              as the head (tier of the organisation)      everything in the directory, admin
+=========================  ==========================================  ==================================
+
+* Verbs are Django permissions held by the role's group (``schools.roles.ROLE_PERMISSIONS``).
+  A verb applies only within the reach of the membership that carries it: a person who is
+  a coordinator in one municipality and a deputy in a school of another can edit only in
+  the first.
+* Exceptions are django-guardian object permissions on one object (direct-FK permission
+  models): an outside expert on one school, a partner centre on one plan. They add exactly
+  that object for exactly that verb.
+* Containers are visible upwards for viewing: whoever sees a school sees the names of its
+  municipality and region (not their other contents).
+* Superusers see and change everything.
+
+Entry points
+============
+
+* ``Model.objects.for_user(user, action)`` — every queryset a view, export, job or admin
+  page uses. ``action`` is ``"view"``, ``"change"``, ``"add"``, ``"delete"`` or a full
+  permission name (``"schools.import_directory"``).
+* ``get_object_for_user(Model, user, pk, action)`` — single objects: missing and foreign
+  give 404 (same answer, nothing leaks); visible without the verb gives 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser, Permission
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from .constants import Role
+from .roles import Reach, group_name, role_reach
+
+BASIC_ACTIONS = {"view", "change", "add", "delete"}
+FORBIDDEN_MESSAGE = "У вас нет прав на это действие."
+NOT_FOUND_MESSAGE = "Объект не найден или недоступен."
+
+
+@dataclass
+class Scope:
+    """Where one permission reaches for one person, as sets of ids."""
+
+    everything: bool = False
+    regions: set[int] = field(default_factory=set)
+    municipalities: set[int] = field(default_factory=set)
+    organisations: set[int] = field(default_factory=set)
+    # Containers of what the person sees: visible upwards when viewing.
+    container_regions: set[int] = field(default_factory=set)
+    container_municipalities: set[int] = field(default_factory=set)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.regions or self.municipalities or self.organisations)
+
+
+def permission_name(model: type[models.Model], action: str) -> str:
+    if action in BASIC_ACTIONS:
+        return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+    if "." not in action:
+        raise ValueError(f"Unknown action {action!r}: use view/change/add/delete or 'app.codename'.")
+    return action
+
+
+class _AccessCache:
+    """Per-user facts loaded once per request (3 queries at most) and kept on the user."""
+
+    def __init__(self, user) -> None:
+        from .models import CuratorAssignment, Membership
+
+        self.memberships = list(
+            Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).values_list(
+                "role",
+                "organisation_id",
+                "organisation__kind",
+                "organisation__region_id",
+                "organisation__municipality_id",
+            )
+        )
+        roles = {m[0] for m in self.memberships}
+        names = {group_name(role): role for role in roles}
+        self.role_perms: dict[str, set[str]] = {role: set() for role in roles}
+        if names:
+            rows = Permission.objects.filter(group__name__in=names).values_list(
+                "group__name", "content_type__app_label", "codename"
+            )
+            for gname, app_label, codename in rows:
+                self.role_perms[names[gname]].add(f"{app_label}.{codename}")
+        self.curated: list[tuple[int, int, int]] = []
+        if Role.METHODOLOGIST in roles:
+            self.curated = list(
+                CuratorAssignment.objects.filter(curator=user, school__is_active=True).values_list(
+                    "school_id", "school__region_id", "school__municipality_id"
+                )
+            )
+        self.scopes: dict[str, Scope] = {}
+
+
+def _cache(user) -> _AccessCache:
+    cache = getattr(user, "_access_cache", None)
+    if cache is None:
+        cache = _AccessCache(user)
+        user._access_cache = cache
+    return cache
+
+
+def forget(user) -> None:
+    """Drop the cached scope (after memberships change within one request or test)."""
+    if hasattr(user, "_access_cache"):
+        del user._access_cache
+
+
+def scope_for(user, perm: str) -> Scope:
+    """The reach of one permission for one person."""
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(everything=True)
+    cache = _cache(user)
+    if perm in cache.scopes:
+        return cache.scopes[perm]
+    scope = Scope()
+    for role, org_id, kind, region_id, municipality_id in cache.memberships:
+        if perm not in cache.role_perms.get(role, ()):
+            continue
+        reach = role_reach(role, kind, municipality_id is not None)
+        if reach == Reach.REGION:
+            scope.regions.add(region_id)
+        elif reach == Reach.MUNICIPALITY:
+            scope.municipalities.add(municipality_id)
+        else:
+            scope.organisations.add(org_id)
+        scope.container_regions.add(region_id)
+        if municipality_id:
+            scope.container_municipalities.add(municipality_id)
+    if cache.curated and perm in cache.role_perms.get(Role.METHODOLOGIST, ()):
+        for school_id, region_id, municipality_id in cache.curated:
+            scope.organisations.add(school_id)
+            scope.container_regions.add(region_id)
+            scope.container_municipalities.add(municipality_id)
+    cache.scopes[perm] = scope
+    return scope
+
+
+def has_verb(user, perm: str) -> bool:
+    """Does the person hold this verb anywhere (for menus; objects still go through scope)."""
+    return not scope_for(user, perm).is_empty
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows how its rows hang on the tenant tree.
+
+    Subclasses name the paths from the row to its region, municipality and organisation;
+    ``grant_model`` is the guardian direct-FK model whose grants add single rows.
+    """
+
+    region_path: str | None = None
+    municipality_path: str | None = None
+    organisation_path: str | None = None
+    grant_model_name: str | None = None  # "app_label.ModelName" of the direct-FK grants
+
+    def scope_q(self, scope: Scope, action: str) -> Q:
+        q = Q(pk__in=[])
+        if scope.regions and self.region_path:
+            q |= Q(**{f"{self.region_path}__in": scope.regions})
+        if scope.municipalities and self.municipality_path:
+            q |= Q(**{f"{self.municipality_path}__in": scope.municipalities})
+        if scope.organisations and self.organisation_path:
+            q |= Q(**{f"{self.organisation_path}__in": scope.organisations})
+        return q
+
+    def grants_q(self, user, perm: str) -> Q:
+        if not self.grant_model_name:
+            return Q(pk__in=[])
+        from django.apps import apps
+
+        grant_model = apps.get_model(self.grant_model_name)
+        app_label, codename = perm.split(".", 1)
+        granted = grant_model.objects.filter(
+            user=user,
+            permission__codename=codename,
+            permission__content_type__app_label=app_label,
+        ).values("content_object_id")
+        return Q(pk__in=granted)
+
+    def for_user(self, user, action: str = "view"):
+        """The rows this person may ``action``; the one scoping entry point per model."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        perm = permission_name(self.model, action)
+        scope = scope_for(user, perm)
+        if scope.everything:
+            return self.all()
+        q = self.scope_q(scope, action) | self.grants_q(user, perm)
+        return self.filter(q)
+
+
+def get_object_for_user(model: type[models.Model], user, pk, action: str = "view", queryset=None):
+    """One object through the access model: 404 when missing or foreign, 403 when
+    visible but the verb is not allowed."""
+    base = queryset if queryset is not None else model.objects.all()
+    try:
+        obj = base.for_user(user, "view").get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND_MESSAGE) from None
+    if action != "view" and not model.objects.for_user(user, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied(FORBIDDEN_MESSAGE)
+    return obj
+
+
+def allowed_ids(queryset, user, action: str, ids) -> set[int]:
+    """Which of these rows the person may ``action``: one query for a whole list."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    return set(queryset.model.objects.for_user(user, action).filter(pk__in=ids).values_list("pk", flat=True))

@@ -1,0 +1,98 @@
+"""Roles: what each may do (Django permissions of the role's group) and how far its
+reach goes along region → municipality → organisation.
+
+Later apps add their verbs to ``ROLE_PERMISSIONS``; ``sync_role_groups`` (run after every
+migrate) makes the groups match this table, so the table in code is the one source.
+"""
+
+from django.apps import apps as global_apps
+
+from .constants import OrganisationKind, Role
+
+VIEW_DIRECTORY = [
+    "schools.view_region",
+    "schools.view_municipality",
+    "schools.view_organisation",
+    "schools.view_user",
+    "schools.view_membership",
+    "schools.view_curatorassignment",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.REGIONAL_COORDINATOR: [*VIEW_DIRECTORY, "schools.export_directory"],
+    Role.MUNICIPAL_COORDINATOR: [
+        *VIEW_DIRECTORY,
+        "schools.change_organisation",
+        "schools.add_organisation",
+        "schools.add_curatorassignment",
+        "schools.change_curatorassignment",
+        "schools.delete_curatorassignment",
+        "schools.import_directory",
+        "schools.export_directory",
+    ],
+    Role.METHODOLOGIST: [*VIEW_DIRECTORY, "schools.export_directory"],
+    Role.HEAD: [*VIEW_DIRECTORY, "schools.change_organisation", "schools.export_directory"],
+    Role.SCHOOL_DIRECTOR: [*VIEW_DIRECTORY, "schools.change_organisation"],
+    Role.SCHOOL_DEPUTY: [*VIEW_DIRECTORY],
+    Role.ADMINISTRATOR: [
+        *VIEW_DIRECTORY,
+        "schools.add_municipality",
+        "schools.change_municipality",
+        "schools.add_organisation",
+        "schools.change_organisation",
+        "schools.delete_organisation",
+        "schools.add_user",
+        "schools.change_user",
+        "schools.add_membership",
+        "schools.change_membership",
+        "schools.delete_membership",
+        "schools.add_curatorassignment",
+        "schools.change_curatorassignment",
+        "schools.delete_curatorassignment",
+        "schools.import_directory",
+        "schools.export_directory",
+    ],
+}
+
+# Roles whose holders work in Django admin (is_staff is derived from memberships).
+STAFF_ROLES = {Role.ADMINISTRATOR}
+
+
+class Reach:
+    REGION = "region"
+    MUNICIPALITY = "municipality"
+    ORGANISATION = "organisation"
+
+
+def role_reach(role: str, organisation_kind: str, has_municipality: bool) -> str:
+    """How far a membership reaches. School roles stay inside their school; coordinators
+    and methodologists cover their municipality (or region, for a regional body); heads
+    and administrators cover the tier their organisation governs."""
+    if role in {Role.SCHOOL_DIRECTOR, Role.SCHOOL_DEPUTY}:
+        return Reach.ORGANISATION
+    if role == Role.REGIONAL_COORDINATOR or not has_municipality:
+        return Reach.REGION
+    if role in {Role.MUNICIPAL_COORDINATOR, Role.METHODOLOGIST}:
+        return Reach.MUNICIPALITY
+    if organisation_kind in {OrganisationKind.MUNICIPAL_AUTHORITY, OrganisationKind.METHOD_CENTRE}:
+        return Reach.MUNICIPALITY
+    return Reach.ORGANISATION
+
+
+def group_name(role: str) -> str:
+    return str(Role(role).label)
+
+
+def sync_role_groups(apps=global_apps, **kwargs) -> None:
+    """Create one group per role and give it exactly the permissions of the table."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name(role))
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".", 1)
+            wanted.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
