@@ -3,21 +3,28 @@
 Rule table
 ==========
 
-A person's reach comes only from their active memberships (role in an organisation):
+A person's reach comes only from their active memberships (role in an organisation).
+"Reach" is where the person sees; verbs apply inside that reach unless narrowed.
 
-=========================  ==========================================  ==================================
-Role                       Reach (what the person sees)                Verbs (permissions of the role group)
-=========================  ==========================================  ==================================
-Региональный координатор   the whole region of the organisation        view everything, export
-Муниципальный координатор  the municipality of the organisation        view, edit organisations, curators,
-                                                                       import/export the directory
-Методист / куратор         the municipality + schools assigned to him  view, export
-Руководитель организации   authority/centre: municipality; school:     view, edit organisation (approve
-                           the school; regional body: the region       plans — roadmaps issue)
-Директор школы             own school                                  view, edit own school's card
-Заместитель директора      own school                                  view (mark measures done — later)
-Администратор              as the head (tier of the organisation)      everything in the directory, admin
-=========================  ==========================================  ==================================
+=========================  ==============================  ===============================================
+Role                       Reach (sees)                    Verbs (permissions of the role group)
+=========================  ==============================  ===============================================
+Региональный координатор   the region of the organisation  read everything; export the directory and plans
+Муниципальный координатор  the municipality                read; edit organisation cards and curators;
+                                                           import/export the directory; write, submit,
+                                                           import and export every plan of the municipality
+Методист / куратор         the municipality, plus the      read; write, submit, import and export the plans
+                           schools assigned to them        of their own centre only; on assigned schools:
+                           (read only)                     read (accept marks — execution issue)
+Руководитель организации   authority/centre: the           read; edit organisation cards; approve the plans
+                           municipality; school: the       of their own organisation only
+                           school; regional body: region
+Директор школы             own school                      read; edit the school card; write and approve
+                                                           the school's plan
+Заместитель директора      own school                      read; write and submit the school's plan
+                                                           (mark measures done — execution issue)
+Администратор              as the head                     everything in the directory; Django admin
+=========================  ==============================  ===============================================
 
 * Verbs are Django permissions held by the role's group (``schools.roles.ROLE_PERMISSIONS``).
   A verb applies only within the reach of the membership that carries it: a person who is
@@ -51,7 +58,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from .constants import Role
-from .roles import Reach, group_name, role_reach
+from .roles import CURATOR_PERMISSIONS, Reach, group_name, role_reach
 
 BASIC_ACTIONS = {"view", "change", "add", "delete"}
 FORBIDDEN_MESSAGE = "У вас нет прав на это действие."
@@ -144,7 +151,7 @@ def scope_for(user, perm: str) -> Scope:
     for role, org_id, kind, region_id, municipality_id in cache.memberships:
         if perm not in cache.role_perms.get(role, ()):
             continue
-        reach = role_reach(role, kind, municipality_id is not None)
+        reach = role_reach(role, kind, municipality_id is not None, perm)
         if reach == Reach.REGION:
             scope.regions.add(region_id)
         elif reach == Reach.MUNICIPALITY:
@@ -154,7 +161,7 @@ def scope_for(user, perm: str) -> Scope:
         scope.container_regions.add(region_id)
         if municipality_id:
             scope.container_municipalities.add(municipality_id)
-    if cache.curated and perm in cache.role_perms.get(Role.METHODOLOGIST, ()):
+    if cache.curated and perm in CURATOR_PERMISSIONS:
         for school_id, region_id, municipality_id in cache.curated:
             scope.organisations.add(school_id)
             scope.container_regions.add(region_id)

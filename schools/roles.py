@@ -18,8 +18,23 @@ VIEW_DIRECTORY = [
     "schools.view_curatorassignment",
 ]
 
+ROADMAP_EDIT = [
+    "roadmaps.view_roadmap",
+    "roadmaps.add_roadmap",
+    "roadmaps.change_roadmap",
+    "roadmaps.delete_roadmap",
+    "roadmaps.submit_roadmap",
+    "roadmaps.import_roadmap",
+    "roadmaps.export_roadmap",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.REGIONAL_COORDINATOR: [*VIEW_DIRECTORY, "schools.export_directory"],
+    Role.REGIONAL_COORDINATOR: [
+        *VIEW_DIRECTORY,
+        "schools.export_directory",
+        "roadmaps.view_roadmap",
+        "roadmaps.export_roadmap",
+    ],
     Role.MUNICIPAL_COORDINATOR: [
         *VIEW_DIRECTORY,
         "schools.change_organisation",
@@ -29,11 +44,32 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "schools.delete_curatorassignment",
         "schools.import_directory",
         "schools.export_directory",
+        *ROADMAP_EDIT,
     ],
-    Role.METHODOLOGIST: [*VIEW_DIRECTORY, "schools.export_directory"],
-    Role.HEAD: [*VIEW_DIRECTORY, "schools.change_organisation", "schools.export_directory"],
-    Role.SCHOOL_DIRECTOR: [*VIEW_DIRECTORY, "schools.change_organisation"],
-    Role.SCHOOL_DEPUTY: [*VIEW_DIRECTORY],
+    Role.METHODOLOGIST: [*VIEW_DIRECTORY, "schools.export_directory", *ROADMAP_EDIT],
+    Role.HEAD: [
+        *VIEW_DIRECTORY,
+        "schools.change_organisation",
+        "schools.export_directory",
+        "roadmaps.view_roadmap",
+        "roadmaps.approve_roadmap",
+        "roadmaps.export_roadmap",
+    ],
+    Role.SCHOOL_DIRECTOR: [
+        *VIEW_DIRECTORY,
+        "schools.change_organisation",
+        "roadmaps.view_roadmap",
+        "roadmaps.change_roadmap",
+        "roadmaps.approve_roadmap",
+        "roadmaps.export_roadmap",
+    ],
+    Role.SCHOOL_DEPUTY: [
+        *VIEW_DIRECTORY,
+        "roadmaps.view_roadmap",
+        "roadmaps.change_roadmap",
+        "roadmaps.submit_roadmap",
+        "roadmaps.export_roadmap",
+    ],
     Role.ADMINISTRATOR: [
         *VIEW_DIRECTORY,
         "schools.add_municipality",
@@ -51,8 +87,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "schools.delete_curatorassignment",
         "schools.import_directory",
         "schools.export_directory",
+        "roadmaps.view_roadmap",
     ],
 }
+
+# What a curator may do on the schools assigned to them (beyond their own reach):
+# look, and — with execution tracking — accept or return the school's marks.
+CURATOR_PERMISSIONS = {*VIEW_DIRECTORY, "roadmaps.view_roadmap", "roadmaps.export_roadmap"}
 
 # Roles whose holders work in Django admin (is_staff is derived from memberships).
 STAFF_ROLES = {Role.ADMINISTRATOR}
@@ -64,10 +105,20 @@ class Reach:
     ORGANISATION = "organisation"
 
 
-def role_reach(role: str, organisation_kind: str, has_municipality: bool) -> str:
+# Verbs whose reach is narrower than the role's: a methodologist sees the municipality's
+# plans but writes only their centre's; a head approves only their own organisation's.
+PERMISSION_REACH: dict[tuple[str, str], str] = {
+    **{(Role.METHODOLOGIST, perm): Reach.ORGANISATION for perm in ROADMAP_EDIT if perm != "roadmaps.view_roadmap"},
+    (Role.HEAD, "roadmaps.approve_roadmap"): Reach.ORGANISATION,
+}
+
+
+def role_reach(role: str, organisation_kind: str, has_municipality: bool, perm: str = "") -> str:
     """How far a membership reaches. School roles stay inside their school; coordinators
     and methodologists cover their municipality (or region, for a regional body); heads
     and administrators cover the tier their organisation governs."""
+    if (role, perm) in PERMISSION_REACH:
+        return PERMISSION_REACH[(role, perm)]
     if role in {Role.SCHOOL_DIRECTOR, Role.SCHOOL_DEPUTY}:
         return Reach.ORGANISATION
     if role == Role.REGIONAL_COORDINATOR or not has_municipality:

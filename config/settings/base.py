@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "schools",
+    "roadmaps",
 ]
 
 MIDDLEWARE = [
@@ -114,6 +115,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "schools.security.client_ip"
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # django-guardian: no anonymous user object; object permissions are exceptions only.
 ANONYMOUS_USER_NAME = None

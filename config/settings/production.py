@@ -1,13 +1,20 @@
 """Production: behind a TLS-terminating proxy, PostgreSQL and Redis required."""
 
-from config.env import env_bool, env_int, env_str
+import os
 
-from .base import *  # noqa: F403
-from .base import REDIS_URL
+# Letters really leave in production: SMTP unless told otherwise (MAIL_HOST is then required).
+os.environ.setdefault("MAIL_BACKEND", "smtp")
+
+from config.env import env_bool, env_int, env_str  # noqa: E402
+
+from .base import *  # noqa: E402,F403
+from .base import REDIS_URL  # noqa: E402
 
 SECRET_KEY = env_str("SECRET_KEY")  # no default: refuse to start without one
 DEBUG = False
 
+# One reverse proxy (nginx or the platform's) stands in front of gunicorn.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True

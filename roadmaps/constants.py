@@ -1,0 +1,53 @@
+"""Choices of the roadmaps app."""
+
+from django.db import models
+
+
+class RoadmapLevel(models.TextChoices):
+    MUNICIPAL = "municipal", "Муниципальный план"
+    CENTRE = "centre", "План методического центра"
+    NETWORK = "network", "Сетевой план"
+    SCHOOL = "school", "План школы"
+
+
+class RoadmapStatus(models.TextChoices):
+    DRAFT = "draft", "Черновик"
+    AGREEMENT = "agreement", "На согласовании"
+    APPROVED = "approved", "Утверждён"
+    EXECUTION = "execution", "Исполняется"
+    CLOSED = "closed", "Закрыт"
+
+
+class AgreementStatus(models.TextChoices):
+    PENDING = "pending", "Ожидает"
+    AGREED = "agreed", "Согласовано"
+    RETURNED = "returned", "Возвращено с замечаниями"
+
+
+class ScheduleKind(models.TextChoices):
+    ONCE = "once", "Однократно"
+    RECURRING = "recurring", "Периодически"
+    CONTINUOUS = "continuous", "Постоянно"
+    UNSCHEDULED = "unscheduled", "Без срока"
+
+
+class AssignmentMode(models.TextChoices):
+    """To whom a measure applies; execution tracking creates one mark per school."""
+
+    NONE = "none", "Не назначено"
+    ORGANISATIONS = "organisations", "Выбранные организации"
+    LOW_RESULTS = "low_results", "Все ШНОР муниципалитета"
+    PLAN_GROUP = "plan_group", "Группа школ плана"
+
+
+# Columns a plan may show, in the order of the document; keys match Measure fields.
+COLUMNS = [
+    ("number", "№ п/п"),
+    ("title", "Мероприятие"),
+    ("deadline_text", "Сроки"),
+    ("audience", "Целевая аудитория, исполнители"),
+    ("responsible_text", "Ответственные"),
+    ("result", "Предполагаемый результат"),
+    ("status_text", "Отметка об исполнении"),
+]
+DEFAULT_COLUMNS = ["number", "title", "deadline_text", "audience", "responsible_text", "result"]

@@ -1,0 +1,27 @@
+"""Scoped querysets of roadmaps: a plan hangs on its owner organisation; its parts hang
+on the plan."""
+
+from schools.access import ScopedQuerySet
+
+
+class RoadmapQuerySet(ScopedQuerySet):
+    region_path = "owner__region_id"
+    municipality_path = "owner__municipality_id"
+    organisation_path = "owner_id"
+    grant_model_name = "roadmaps.RoadmapUserObjectPermission"
+
+
+class RoadmapPartQuerySet(ScopedQuerySet):
+    """Sections, measures and agreements: visible and editable with their plan."""
+
+    region_path = "roadmap__owner__region_id"
+    municipality_path = "roadmap__owner__municipality_id"
+    organisation_path = "roadmap__owner_id"
+
+    def for_user(self, user, action: str = "view"):
+        from .models import Roadmap
+
+        verb = action if "." in action else f"roadmaps.{action}_roadmap"
+        if action in {"add", "delete"}:
+            verb = "roadmaps.change_roadmap"
+        return self.filter(roadmap__in=Roadmap.objects.for_user(user, verb))
