@@ -9,6 +9,7 @@ admin.site.index_title = "Справочники и доступ"
 urlpatterns = [
     path("accounts/", include("schools.urls_auth")),
     path("admin/", admin.site.urls),
+    path("roadmaps/", include("roadmaps.urls")),
     path("", include("schools.urls")),
 ]
 

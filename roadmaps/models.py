@@ -22,7 +22,7 @@ from .constants import (
     RoadmapStatus,
     ScheduleKind,
 )
-from .querysets import RoadmapPartQuerySet, RoadmapQuerySet
+from .querysets import MeasureWindowQuerySet, RoadmapPartQuerySet, RoadmapQuerySet
 
 
 def default_columns() -> list[str]:
@@ -160,9 +160,10 @@ class Measure(models.Model):
     schedule_kind = models.CharField(
         "вид срока", max_length=20, choices=ScheduleKind.choices, default=ScheduleKind.UNSCHEDULED
     )
-    schedule_windows = models.JSONField("окна исполнения", default=list, blank=True)
     schedule_overridden = models.BooleanField("срок задан вручную", default=False)
-    first_due = models.DateField("ближайший срок", null=True, blank=True, db_index=True)
+    # The windows a person entered by hand (kept here so history shows them); the
+    # windows in force are the MeasureWindow rows.
+    manual_windows = models.JSONField("окна, заданные вручную", default=list, blank=True)
     audience = models.TextField("целевая аудитория, исполнители", blank=True)
     responsible_text = models.TextField("ответственные, как написано", blank=True)
     responsible_organisations = models.ManyToManyField(
@@ -197,6 +198,29 @@ class Measure(models.Model):
             raise ValidationError({"section": "Мероприятие можно перенести только в раздел того же плана."})
         if not (self.title or "").strip():
             raise ValidationError({"title": "Укажите текст мероприятия."})
+
+
+class MeasureWindow(models.Model):
+    """One window of a measure's schedule (first day … due day). Execution marks of the
+    assigned schools attach to windows; "due this month" and "overdue" query them."""
+
+    measure = models.ForeignKey(Measure, verbose_name="мероприятие", on_delete=models.CASCADE, related_name="windows")
+    starts_on = models.DateField("с")
+    due_on = models.DateField("срок")
+
+    objects = MeasureWindowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "окно исполнения"
+        verbose_name_plural = "окна исполнения"
+        ordering = ["measure", "due_on"]
+        indexes = [models.Index(fields=["due_on"], name="window_due")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(due_on__gte=models.F("starts_on")), name="window_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on:%d.%m.%Y} – {self.due_on:%d.%m.%Y}"
 
 
 class RoadmapAgreement(models.Model):

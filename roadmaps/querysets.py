@@ -14,14 +14,18 @@ class RoadmapQuerySet(ScopedQuerySet):
 class RoadmapPartQuerySet(ScopedQuerySet):
     """Sections, measures and agreements: visible and editable with their plan."""
 
-    region_path = "roadmap__owner__region_id"
-    municipality_path = "roadmap__owner__municipality_id"
-    organisation_path = "roadmap__owner_id"
+    roadmap_path = "roadmap"
 
     def for_user(self, user, action: str = "view"):
+        """Rows of the plans the person may ``action``: adding or deleting a part of a
+        plan is changing the plan."""
         from .models import Roadmap
 
         verb = action if "." in action else f"roadmaps.{action}_roadmap"
         if action in {"add", "delete"}:
             verb = "roadmaps.change_roadmap"
-        return self.filter(roadmap__in=Roadmap.objects.for_user(user, verb))
+        return self.filter(**{f"{self.roadmap_path}__in": Roadmap.objects.for_user(user, verb)})
+
+
+class MeasureWindowQuerySet(RoadmapPartQuerySet):
+    roadmap_path = "measure__roadmap"

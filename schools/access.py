@@ -223,12 +223,13 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(q)
 
 
-def get_object_for_user(model: type[models.Model], user, pk, action: str = "view", queryset=None):
+def get_object_for_user(
+    model: type[models.Model], user, pk, action: str = "view", *, select_related: tuple[str, ...] = ()
+):
     """One object through the access model: 404 when missing or foreign, 403 when
     visible but the verb is not allowed."""
-    base = queryset if queryset is not None else model.objects.all()
     try:
-        obj = base.for_user(user, "view").get(pk=pk)
+        obj = model.objects.for_user(user, "view").select_related(*select_related).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404(NOT_FOUND_MESSAGE) from None
     if action != "view" and not model.objects.for_user(user, action).filter(pk=obj.pk).exists():
@@ -236,9 +237,10 @@ def get_object_for_user(model: type[models.Model], user, pk, action: str = "view
     return obj
 
 
-def allowed_ids(queryset, user, action: str, ids) -> set[int]:
-    """Which of these rows the person may ``action``: one query for a whole list."""
+def allowed_ids(model: type[models.Model], user, action: str, ids) -> set[int]:
+    """Which of these rows the person may ``action``: one query for a whole list (the
+    list's permissions are fetched at once, never checked row by row)."""
     ids = list(ids)
     if not ids:
         return set()
-    return set(queryset.model.objects.for_user(user, action).filter(pk__in=ids).values_list("pk", flat=True))
+    return set(model.objects.for_user(user, action).filter(pk__in=ids).values_list("pk", flat=True))

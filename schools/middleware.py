@@ -3,8 +3,8 @@
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
 from django.contrib import messages
+from django.contrib.auth import logout
 
 _KEY = "last_activity"
 

@@ -7,13 +7,14 @@ the cast, see tests/conftest.py) and for the "other" object (in another region).
 has no row, so a new view cannot ship without its access rules.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONAS
+from tests.roadmaps.matrix_rows import rows as roadmap_rows
 
 LOGIN = "login"
 SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
@@ -45,6 +46,16 @@ def org(attr_own, attr_other):
         return {"pk": getattr(world, attr_own if which == "own" else attr_other).pk}
 
     return _target
+
+
+def other_person(world):
+    """A person of the other tenant (created on first use)."""
+    from schools.constants import Role
+    from tests.factories import person
+
+    if not hasattr(world, "_other_person"):
+        world._other_person = person("other-deputy", world.other_school, Role.SCHOOL_DEPUTY)
+    return world._other_person
 
 
 def public_page():
@@ -82,7 +93,36 @@ MATRIX: dict[str, Row] = {
     ),
     "password_reset_complete": public_page(),
     "home": signed_in_page(),
+    "region_list": signed_in_page(),
+    "region_detail": visible_to_members(lambda world, which: {"pk": (world.region if which == "own" else world.other_region).pk}),
+    "municipality_detail": visible_to_members(
+        lambda world, which: {"pk": (world.municipality if which == "own" else world.other_municipality).pk}
+    ),
+    "organisation_list": signed_in_page(),
+    "organisation_detail": visible_to_members(org("school", "other_school")),
+    # The card of the home school: its director, the municipality's coordinator, the head
+    # of the authority and the administrator may edit; the rest see it without the verb.
+    "organisation_edit": Row(
+        target=org("school", "other_school"),
+        own=codes(
+            403,
+            anonymous=LOGIN,
+            outsider=404,
+            municipal_coordinator=200,
+            head=200,
+            school_director=200,
+            administrator=200,
+            superuser=200,
+        ),
+        other=codes(404, anonymous=LOGIN, superuser=200),
+    ),
+    "person_list": signed_in_page(),
+    "person_detail": visible_to_members(
+        lambda world, which: {"pk": (world.user("school_deputy") if which == "own" else other_person(world)).pk}
+    ),
 }
+
+MATRIX.update(roadmap_rows(Row))
 
 
 def all_url_names(resolver=None, prefix=""):
@@ -114,7 +154,7 @@ CASES = [
     pytest.param(name, persona, which, id=f"{name}-{persona}-{which}")
     for name, row in MATRIX.items()
     for persona in PERSONAS
-    for which in (("own", "other") if row.target else ("own",))
+    for which in (("own", "other") if row.other else ("own",))
 ]
 
 

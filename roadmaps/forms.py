@@ -1,0 +1,195 @@
+"""Forms of the roadmap pages. Every choice of an organisation is narrowed to what the
+person may use."""
+
+from django import forms
+
+from schools.forms import BootstrapMixin
+from schools.models import Organisation
+
+from .constants import COLUMNS, AssignmentMode, ScheduleKind
+from .models import Measure, Roadmap, Section
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedForm(BootstrapMixin, forms.ModelForm):
+    """Carries the version of the row the editor saw, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RoadmapCreateForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Roadmap
+        fields = ["owner", "level", "title", "subtitle", "period_start", "period_end", "period_text", "is_template"]
+        widgets = {
+            "period_start": DATE_WIDGET,
+            "period_end": DATE_WIDGET,
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "subtitle": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Organisation.objects.for_user(user, "roadmaps.add_roadmap").order_by("short_name")
+        self.fields["owner"].label_from_instance = lambda org: org.short_name
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "Период заканчивается раньше, чем начинается.")
+        return data
+
+
+class RoadmapHeaderForm(VersionedForm):
+    columns = forms.MultipleChoiceField(
+        label="Столбцы плана", choices=COLUMNS, widget=forms.CheckboxSelectMultiple, required=True
+    )
+
+    class Meta:
+        model = Roadmap
+        fields = [
+            "title",
+            "subtitle",
+            "level",
+            "period_start",
+            "period_end",
+            "period_text",
+            "approval_word",
+            "approval_position",
+            "approval_organisation",
+            "approval_name",
+            "approval_date",
+            "approval_date_text",
+            "approval_order",
+            "passport_problem",
+            "passport_working_group",
+            "passport_developer",
+            "passport_goal",
+            "passport_stages",
+            "passport_directions",
+            "passport_control_results",
+            "passport_financing",
+            "passport_indicators",
+            "columns",
+        ]
+        widgets = {
+            "period_start": DATE_WIDGET,
+            "period_end": DATE_WIDGET,
+            "approval_date": DATE_WIDGET,
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "subtitle": forms.Textarea(attrs={"rows": 2}),
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in [
+                "passport_problem", "passport_working_group", "passport_developer", "passport_goal",
+                "passport_stages", "passport_directions", "passport_control_results",
+                "passport_financing", "passport_indicators",
+            ]},
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "Период заканчивается раньше, чем начинается.")
+        return data
+
+
+class DuplicateForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label="Заголовок нового плана", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    period_start = forms.DateField(label="Начало периода", widget=DATE_WIDGET)
+    period_end = forms.DateField(label="Окончание периода", widget=DATE_WIDGET)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "Период заканчивается раньше, чем начинается.")
+        return data
+
+
+class SectionForm(VersionedForm):
+    parent = forms.ModelChoiceField(label="Вложить в раздел", queryset=Section.objects.none(), required=False)
+
+    class Meta:
+        model = Section
+        fields = ["number", "title", "is_group"]
+        widgets = {"title": forms.Textarea(attrs={"rows": 1})}
+
+    def __init__(self, *args, roadmap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Section.objects.filter(roadmap=roadmap).order_by("order")
+        self.fields["title"].required = True
+
+
+class MeasureForm(VersionedForm):
+    class Meta:
+        model = Measure
+        fields = ["number", "title", "deadline_text", "audience", "responsible_text", "result", "indicator_text", "status_text"]
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in [
+            "title", "deadline_text", "audience", "responsible_text", "result", "indicator_text", "status_text",
+        ]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = True
+
+
+class ScheduleForm(BootstrapMixin, forms.Form):
+    """A hand-made schedule: the kind and windows one per line «дд.мм.гггг – дд.мм.гггг»."""
+
+    reset = forms.BooleanField(label="Вернуть срок, выведенный из текста", required=False)
+    kind = forms.ChoiceField(label="Вид срока", choices=ScheduleKind.choices, required=False)
+    windows = forms.CharField(
+        label="Окна (по одному в строке: дд.мм.гггг – дд.мм.гггг)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_windows(self):
+        import datetime
+        import re
+
+        result = []
+        for number, line in enumerate(self.cleaned_data["windows"].splitlines(), 1):
+            line = line.strip()
+            if not line:
+                continue
+            dates = re.findall(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", line)
+            if len(dates) not in (1, 2):
+                raise forms.ValidationError(f"Строка {number}: укажите одну или две даты в виде дд.мм.гггг.")
+            try:
+                parsed = [datetime.date(int(y), int(m), int(d)) for d, m, y in dates]
+            except ValueError:
+                raise forms.ValidationError(f"Строка {number}: такой даты не бывает.") from None
+            start, end = parsed[0], parsed[-1]
+            result.append([start.isoformat(), end.isoformat()])
+        return result
+
+
+class AssignForm(BootstrapMixin, forms.Form):
+    mode = forms.ChoiceField(label="Кому назначено", choices=AssignmentMode.choices, widget=forms.RadioSelect)
+    organisations = forms.ModelMultipleChoiceField(
+        label="Организации", queryset=Organisation.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = Organisation.objects.for_user(user, "view").order_by("kind", "short_name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == AssignmentMode.ORGANISATIONS and not data.get("organisations"):
+            self.add_error("organisations", "Выберите хотя бы одну организацию.")
+        return data
+
+
+class SchoolsForm(BootstrapMixin, forms.Form):
+    schools = forms.ModelMultipleChoiceField(
+        label="Школы", queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["schools"].queryset = Organisation.objects.for_user(user, "view").schools().order_by("short_name")

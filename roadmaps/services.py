@@ -1,0 +1,541 @@
+"""Every write of the roadmaps app.
+
+Each service owns its transaction, validates with ``full_clean()``, records history with
+the acting user, and re-checks after the write that the plan is still within the acting
+user's reach for the verb (otherwise the whole change rolls back). Edits of one row carry
+the version the editor saw: a stale version raises ``EditConflict`` with both versions,
+and nothing is written (optimistic locking).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from simple_history.utils import bulk_update_with_history
+
+from schools.access import FORBIDDEN_MESSAGE
+
+from . import schedules
+from .constants import RoadmapStatus
+from .models import Measure, MeasureWindow, Roadmap, RoadmapAgreement, Section
+
+ROADMAP_HEADER_FIELDS = [
+    "title",
+    "subtitle",
+    "level",
+    "period_start",
+    "period_end",
+    "period_text",
+    "approval_word",
+    "approval_position",
+    "approval_organisation",
+    "approval_name",
+    "approval_date",
+    "approval_date_text",
+    "approval_order",
+    "passport_problem",
+    "passport_working_group",
+    "passport_developer",
+    "passport_goal",
+    "passport_stages",
+    "passport_directions",
+    "passport_control_results",
+    "passport_financing",
+    "passport_indicators",
+    "columns",
+]
+SECTION_FIELDS = ["number", "title", "is_group"]
+MEASURE_FIELDS = [
+    "number",
+    "title",
+    "deadline_text",
+    "audience",
+    "responsible_text",
+    "result",
+    "indicator_text",
+    "status_text",
+]
+EDITABLE_STATUSES = {RoadmapStatus.DRAFT}
+
+
+@dataclass
+class EditConflict(Exception):
+    """Somebody saved the row after the editor opened it."""
+
+    current: dict
+    submitted: dict
+    message: str = "Пока вы редактировали, эту запись изменил другой пользователь. Сравните версии и сохраните ещё раз."
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _require(roadmap: Roadmap, user, action: str = "change") -> None:
+    if not Roadmap.objects.for_user(user, action).filter(pk=roadmap.pk).exists():
+        raise PermissionDenied(FORBIDDEN_MESSAGE)
+
+
+def _require_editable(roadmap: Roadmap) -> None:
+    if roadmap.status not in EDITABLE_STATUSES:
+        raise ValidationError(
+            f"План в статусе «{roadmap.get_status_display()}» не редактируется; для изменений создайте новую редакцию."
+        )
+
+
+def _lock(model, pk: int, expected_version: int | None, submitted: dict, fields: list[str]):
+    obj = model.objects.select_for_update().get(pk=pk)
+    if expected_version is not None and obj.version != expected_version:
+        raise EditConflict(current={name: getattr(obj, name) for name in fields}, submitted=submitted)
+    return obj
+
+
+def _apply(obj, data: dict, fields: list[str]) -> list[str]:
+    changed = []
+    for name in fields:
+        if name in data and getattr(obj, name) != data[name]:
+            setattr(obj, name, data[name])
+            changed.append(name)
+    return changed
+
+
+def _next_order(roadmap: Roadmap, parent: Section | None) -> int:
+    """Sections and measures share one sequence among the children of a parent, so the
+    document's interleaving is kept."""
+    sections = Section.objects.filter(roadmap=roadmap, parent=parent).aggregate(m=Max("order"))["m"]
+    measures = Measure.objects.filter(roadmap=roadmap, section=parent).aggregate(m=Max("order"))["m"]
+    return max(sections or 0, measures or 0) + 1
+
+
+def _derive_schedule(measure: Measure, roadmap: Roadmap) -> schedules.Derived | None:
+    """Set the kind from the deadline text; the caller stores the windows after saving."""
+    if measure.schedule_overridden:
+        return None
+    derived = schedules.derive(measure.deadline_text, roadmap.period_start, roadmap.period_end)
+    measure.schedule_kind = derived.kind
+    return derived
+
+
+def _store_windows(measure: Measure, derived: schedules.Derived | None) -> None:
+    if derived is None:
+        return
+    MeasureWindow.objects.filter(measure=measure).delete()
+    MeasureWindow.objects.bulk_create(
+        MeasureWindow(measure=measure, starts_on=start, due_on=end) for start, end in derived.windows
+    )
+
+
+# --- plans -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def roadmap_create(*, acting_user, owner, title: str, period_start: datetime.date, period_end: datetime.date, **fields) -> Roadmap:
+    roadmap = Roadmap(owner=owner, title=title, period_start=period_start, period_end=period_end, created_by=acting_user)
+    _apply(roadmap, fields, ROADMAP_HEADER_FIELDS)
+    roadmap.full_clean()
+    roadmap._history_user = acting_user
+    roadmap.save()
+    _require(roadmap, acting_user, "add")
+    return roadmap
+
+
+@transaction.atomic
+def roadmap_update(*, roadmap: Roadmap, acting_user, data: dict, expected_version: int | None) -> Roadmap:
+    _require(roadmap, acting_user)
+    roadmap = _lock(Roadmap, roadmap.pk, expected_version, data, ROADMAP_HEADER_FIELDS)
+    _require_editable(roadmap)
+    changed = _apply(roadmap, data, ROADMAP_HEADER_FIELDS)
+    if not changed:
+        return roadmap
+    roadmap.full_clean()
+    roadmap.version = F("version") + 1
+    roadmap._history_user = acting_user
+    roadmap.save(update_fields=[*changed, "version", "updated_at"])
+    roadmap.refresh_from_db()
+    if {"period_start", "period_end"} & set(changed):
+        _rederive_all(roadmap, acting_user)
+    return roadmap
+
+
+def _rederive_all(roadmap: Roadmap, acting_user) -> None:
+    measures = list(Measure.objects.filter(roadmap=roadmap, schedule_overridden=False))
+    derived = {measure.pk: _derive_schedule(measure, roadmap) for measure in measures}
+    bulk_update_with_history(
+        measures,
+        Measure,
+        ["schedule_kind"],
+        default_user=acting_user,
+        default_change_reason="Пересчёт сроков после смены периода",
+    )
+    MeasureWindow.objects.filter(measure__in=measures).delete()
+    MeasureWindow.objects.bulk_create(
+        MeasureWindow(measure=measure, starts_on=start, due_on=end)
+        for measure in measures
+        for start, end in derived[measure.pk].windows
+    )
+
+
+@transaction.atomic
+def roadmap_duplicate(
+    *, roadmap: Roadmap, acting_user, title: str, period_start: datetime.date, period_end: datetime.date
+) -> Roadmap:
+    """Start next year's plan from this one: same owner, sections and measures, a new
+    period (schedules derived anew), draft status, no approval and no agreement answers."""
+    _require(roadmap, acting_user, "view")
+    copy = roadmap_create(
+        acting_user=acting_user,
+        owner=roadmap.owner,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        **{
+            name: getattr(roadmap, name)
+            for name in ROADMAP_HEADER_FIELDS
+            if name not in {"title", "period_start", "period_end", "period_text", "approval_date", "approval_date_text", "approval_order"}
+        },
+    )
+    _copy_contents(roadmap, copy, acting_user)
+    return copy
+
+
+def _copy_contents(source: Roadmap, target: Roadmap, acting_user) -> None:
+    section_map: dict[int, Section] = {}
+    # Parents before children: walk depth by depth.
+    pending = list(Section.objects.filter(roadmap=source).order_by("order"))
+    while pending:
+        rest = []
+        for section in pending:
+            if section.parent_id and section.parent_id not in section_map:
+                rest.append(section)
+                continue
+            new = Section(
+                roadmap=target,
+                parent=section_map.get(section.parent_id),
+                number=section.number,
+                title=section.title,
+                is_group=section.is_group,
+                order=section.order,
+            )
+            new._history_user = acting_user
+            new.save()
+            section_map[section.pk] = new
+        if len(rest) == len(pending):  # a cycle cannot happen through the services; stop anyway
+            break
+        pending = rest
+    for measure in Measure.objects.filter(roadmap=source).prefetch_related("responsible_organisations", "assigned_organisations"):
+        new = Measure(
+            roadmap=target,
+            section=section_map.get(measure.section_id),
+            **{name: getattr(measure, name) for name in MEASURE_FIELDS},
+            assignment_mode=measure.assignment_mode,
+            order=measure.order,
+        )
+        new.status_text = ""
+        derived = _derive_schedule(new, target)
+        new._history_user = acting_user
+        new.save()
+        _store_windows(new, derived)
+        new.responsible_organisations.set(measure.responsible_organisations.all())
+        new.assigned_organisations.set(measure.assigned_organisations.all())
+    for agreement in RoadmapAgreement.objects.filter(roadmap=source):
+        RoadmapAgreement.objects.create(
+            roadmap=target,
+            organisation=agreement.organisation,
+            organisation_text=agreement.organisation_text,
+            position=agreement.position,
+            name=agreement.name,
+            order=agreement.order,
+        )
+
+
+# --- sections ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def section_create(
+    *, roadmap: Roadmap, acting_user, title: str, number: str = "", parent: Section | None = None, is_group: bool = False
+) -> Section:
+    _require(roadmap, acting_user)
+    _require_editable(roadmap)
+    section = Section(roadmap=roadmap, parent=parent, title=title, number=number, is_group=is_group)
+    section.order = _next_order(roadmap, parent)
+    section.full_clean()
+    section._history_user = acting_user
+    section.save()
+    return section
+
+
+@transaction.atomic
+def section_update(*, section: Section, acting_user, data: dict, expected_version: int | None) -> Section:
+    _require(section.roadmap, acting_user)
+    _require_editable(section.roadmap)
+    section = _lock(Section, section.pk, expected_version, data, SECTION_FIELDS)
+    changed = _apply(section, data, SECTION_FIELDS)
+    if not changed:
+        return section
+    section.full_clean()
+    section.version = F("version") + 1
+    section._history_user = acting_user
+    section.save(update_fields=[*changed, "version"])
+    section.refresh_from_db()
+    return section
+
+
+@transaction.atomic
+def section_delete(*, section: Section, acting_user) -> None:
+    """Delete a section; its measures and sub-sections move up to its parent, so no
+    measure is lost by deleting a heading."""
+    _require(section.roadmap, acting_user)
+    _require_editable(section.roadmap)
+    parent = section.parent
+    for child in Section.objects.filter(parent=section):
+        child.parent = parent
+        child._history_user = acting_user
+        child.save(update_fields=["parent"])
+    for measure in Measure.objects.filter(section=section):
+        measure.section = parent
+        measure._history_user = acting_user
+        measure.save(update_fields=["section"])
+    section._history_user = acting_user
+    section.delete()
+
+
+# --- measures ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def measure_create(*, roadmap: Roadmap, acting_user, section: Section | None = None, **fields) -> Measure:
+    _require(roadmap, acting_user)
+    _require_editable(roadmap)
+    measure = Measure(roadmap=roadmap, section=section)
+    _apply(measure, fields, MEASURE_FIELDS)
+    measure.order = _next_order(roadmap, section)
+    derived = _derive_schedule(measure, roadmap)
+    measure.full_clean()
+    measure._history_user = acting_user
+    measure.save()
+    _store_windows(measure, derived)
+    return measure
+
+
+@transaction.atomic
+def measure_update(*, measure: Measure, acting_user, data: dict, expected_version: int | None) -> Measure:
+    roadmap = measure.roadmap
+    _require(roadmap, acting_user)
+    _require_editable(roadmap)
+    measure = _lock(Measure, measure.pk, expected_version, data, MEASURE_FIELDS)
+    changed = _apply(measure, data, MEASURE_FIELDS)
+    if not changed:
+        return measure
+    derived = None
+    if "deadline_text" in changed:
+        derived = _derive_schedule(measure, roadmap)
+        changed.append("schedule_kind")
+    measure.full_clean()
+    measure.version = F("version") + 1
+    measure._history_user = acting_user
+    measure.save(update_fields=[*changed, "version"])
+    _store_windows(measure, derived)
+    measure.refresh_from_db()
+    return measure
+
+
+@transaction.atomic
+def measure_set_schedule(*, measure: Measure, acting_user, kind: str | None, windows: list, expected_version: int | None) -> Measure:
+    """Correct the derived schedule by hand (``kind=None`` goes back to the derived one).
+    The deadline text stays as written."""
+    roadmap = measure.roadmap
+    _require(roadmap, acting_user)
+    _require_editable(roadmap)
+    measure = _lock(
+        Measure,
+        measure.pk,
+        expected_version,
+        {"schedule_kind": kind, "manual_windows": windows},
+        ["schedule_kind", "manual_windows"],
+    )
+    if kind is None:
+        measure.schedule_overridden = False
+        measure.manual_windows = []
+        derived = _derive_schedule(measure, roadmap)
+    else:
+        derived = schedules.manual(kind, windows, roadmap.period_start, roadmap.period_end)
+        measure.schedule_overridden = True
+        measure.schedule_kind = derived.kind
+        measure.manual_windows = [[start.isoformat(), end.isoformat()] for start, end in derived.windows]
+    measure.version = F("version") + 1
+    measure._history_user = acting_user
+    measure.save(update_fields=["schedule_overridden", "schedule_kind", "manual_windows", "version"])
+    _store_windows(measure, derived)
+    measure.refresh_from_db()
+    return measure
+
+
+@transaction.atomic
+def measure_delete(*, measure: Measure, acting_user) -> None:
+    _require(measure.roadmap, acting_user)
+    _require_editable(measure.roadmap)
+    measure._history_user = acting_user
+    measure.delete()
+
+
+@transaction.atomic
+def item_move(*, item: Section | Measure, acting_user, parent: Section | None, position: int) -> None:
+    """Move a section or a measure to ``position`` (0-based) among the children of
+    ``parent`` (None: the top level) of the same plan; siblings are renumbered in order
+    (the written numbers stay as they are), and the bulk write is kept in history."""
+    roadmap = item.roadmap
+    _require(roadmap, acting_user)
+    _require_editable(roadmap)
+    if parent is not None and parent.roadmap_id != roadmap.pk:
+        raise ValidationError("Нельзя перенести в раздел другого плана.")
+    if isinstance(item, Section) and parent is not None:
+        node = parent
+        while node is not None:
+            if node.pk == item.pk:
+                raise ValidationError("Нельзя вложить раздел в самого себя.")
+            node = node.parent
+    sections = Section.objects.select_for_update().filter(roadmap=roadmap, parent=parent)
+    measures = Measure.objects.select_for_update().filter(roadmap=roadmap, section=parent)
+    if isinstance(item, Section):
+        sections = sections.exclude(pk=item.pk)
+    else:
+        measures = measures.exclude(pk=item.pk)
+    siblings = sorted([*sections, *measures], key=lambda obj: obj.order)
+    position = max(0, min(position, len(siblings)))
+    if isinstance(item, Section):
+        item.parent = parent
+    else:
+        item.section = parent
+    siblings.insert(position, item)
+    changed_sections, changed_measures = [], []
+    for index, obj in enumerate(siblings, 1):
+        if obj is item or obj.order != index:
+            obj.order = index
+            (changed_sections if isinstance(obj, Section) else changed_measures).append(obj)
+    if changed_sections:
+        bulk_update_with_history(changed_sections, Section, ["order", "parent"], default_user=acting_user, default_change_reason="Перемещение")
+    if changed_measures:
+        bulk_update_with_history(changed_measures, Measure, ["order", "section"], default_user=acting_user, default_change_reason="Перемещение")
+
+
+# --- assignment --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def measure_assign(*, measure: Measure, acting_user, mode: str, organisations=()) -> Measure:
+    """Say to whom a measure applies. Chosen organisations must be within the acting
+    user's reach; "all ШНОР" and "the plan's group" are resolved when read."""
+    from schools.models import Organisation
+
+    from .constants import AssignmentMode
+
+    roadmap = measure.roadmap
+    _require(roadmap, acting_user)
+    _require_editable(roadmap)
+    if mode not in AssignmentMode.values:
+        raise ValidationError("Неизвестный способ назначения.")
+    organisations = list(organisations)
+    if mode == AssignmentMode.ORGANISATIONS:
+        if not organisations:
+            raise ValidationError("Выберите хотя бы одну организацию.")
+        visible = set(Organisation.objects.for_user(acting_user, "view").filter(pk__in=[o.pk for o in organisations]).values_list("pk", flat=True))
+        if visible != {o.pk for o in organisations}:
+            raise PermissionDenied(FORBIDDEN_MESSAGE)
+    else:
+        organisations = []
+    measure.assignment_mode = mode
+    measure.version = F("version") + 1
+    measure._history_user = acting_user
+    measure.save(update_fields=["assignment_mode", "version"])
+    measure.assigned_organisations.set(organisations)
+    measure.refresh_from_db()
+    return measure
+
+
+def assigned_organisations(measure: Measure):
+    """The organisations a measure applies to, as a queryset (execution builds on it)."""
+    from schools.models import Organisation
+
+    from .constants import AssignmentMode
+
+    mode = measure.assignment_mode
+    if mode == AssignmentMode.ORGANISATIONS:
+        return measure.assigned_organisations.all()
+    if mode == AssignmentMode.LOW_RESULTS:
+        owner = measure.roadmap.owner
+        if owner.municipality_id is None:
+            return Organisation.objects.schools().filter(region_id=owner.region_id, is_low_results=True, is_active=True)
+        return Organisation.objects.schools().filter(municipality_id=owner.municipality_id, is_low_results=True, is_active=True)
+    if mode == AssignmentMode.PLAN_GROUP:
+        return measure.roadmap.school_group.all()
+    return Organisation.objects.none()
+
+
+@transaction.atomic
+def roadmap_set_school_group(*, roadmap: Roadmap, acting_user, schools) -> Roadmap:
+    from schools.models import Organisation
+
+    _require(roadmap, acting_user)
+    schools = list(schools)
+    visible = set(Organisation.objects.for_user(acting_user, "view").schools().filter(pk__in=[s.pk for s in schools]).values_list("pk", flat=True))
+    if visible != {s.pk for s in schools}:
+        raise PermissionDenied(FORBIDDEN_MESSAGE)
+    roadmap.school_group.set(schools)
+    return roadmap
+
+
+# --- templates handed to schools ---------------------------------------------------------
+
+
+@transaction.atomic
+def template_distribute(*, template: Roadmap, acting_user, schools) -> list[Roadmap]:
+    """Hand a template plan to schools: each gets its own draft copy to fill in, agree
+    and approve. Schools that already have a copy are skipped; returns the new copies."""
+    from schools.models import Organisation
+
+    from .constants import RoadmapLevel
+
+    _require(template, acting_user)
+    if not template.is_template:
+        raise ValidationError("Раздавать школам можно только план, отмеченный как шаблон.")
+    schools = list(schools)
+    visible = set(Organisation.objects.for_user(acting_user, "view").schools().filter(pk__in=[s.pk for s in schools]).values_list("pk", flat=True))
+    if visible != {s.pk for s in schools}:
+        raise PermissionDenied(FORBIDDEN_MESSAGE)
+    have = set(Roadmap.objects.filter(template=template, owner__in=schools).values_list("owner_id", flat=True))
+    copies = []
+    for school in schools:
+        if school.pk in have:
+            continue
+        copy = Roadmap(
+            owner=school,
+            level=RoadmapLevel.SCHOOL,
+            template=template,
+            title=template.title,
+            subtitle=template.subtitle,
+            period_start=template.period_start,
+            period_end=template.period_end,
+            period_text=template.period_text,
+            columns=template.columns,
+            created_by=acting_user,
+            **{name: getattr(template, name) for name in ROADMAP_HEADER_FIELDS if name.startswith("passport_")},
+        )
+        copy.full_clean()
+        copy._history_user = acting_user
+        copy.save()
+        _copy_contents(template, copy, acting_user)
+        copies.append(copy)
+    return copies
+
+
+@transaction.atomic
+def roadmap_mark_template(*, roadmap: Roadmap, acting_user, is_template: bool) -> Roadmap:
+    _require(roadmap, acting_user)
+    roadmap.is_template = is_template
+    roadmap._history_user = acting_user
+    roadmap.save(update_fields=["is_template", "updated_at"])
+    return roadmap

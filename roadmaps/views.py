@@ -1,0 +1,542 @@
+"""Roadmap pages. Objects come only through ``get_object_for_user`` and lists through
+selectors; every write goes through ``roadmaps.services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from schools.access import get_object_for_user, has_verb
+
+from . import selectors, services
+from .constants import COLUMNS
+from .forms import (
+    AssignForm,
+    DuplicateForm,
+    MeasureForm,
+    RoadmapCreateForm,
+    RoadmapHeaderForm,
+    ScheduleForm,
+    SchoolsForm,
+    SectionForm,
+)
+from .models import Measure, Roadmap, Section
+
+COLUMN_LABELS = dict(COLUMNS)
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _can_edit(user, roadmap: Roadmap) -> bool:
+    return roadmap.status in services.EDITABLE_STATUSES and Roadmap.objects.for_user(user, "change").filter(pk=roadmap.pk).exists()
+
+
+def _columns(roadmap: Roadmap) -> list[tuple[str, str]]:
+    return [(key, COLUMN_LABELS[key]) for key in roadmap.columns if key in COLUMN_LABELS]
+
+
+def _plan_context(request, roadmap: Roadmap, *, print_view: bool = False) -> dict:
+    due = request.GET.get("due", "")
+    filters = selectors.PlanFilters(
+        section=_int(request.GET.get("section")),
+        responsible=request.GET.get("responsible", "").strip()[:200],
+        due_this_month=due == "month",
+        overdue=due == "overdue",
+        unscheduled=due == "unscheduled",
+    )
+    can_edit = not print_view and _can_edit(request.user, roadmap)
+    columns = _columns(roadmap)
+    sections = selectors.plan_sections(roadmap)
+    return {
+        "roadmap": roadmap,
+        "rows": selectors.plan_rows(roadmap, filters, sections=sections),
+        "columns": columns,
+        # number column + schedule column + actions
+        "column_count": len(columns) + 1 + (1 if can_edit else 0),
+        "filters": filters,
+        "due": due,
+        "sections": sections,
+        "can_edit": can_edit,
+        "print_view": print_view,
+    }
+
+
+# --- plans -------------------------------------------------------------------------------
+
+
+@login_required
+def roadmap_list(request):
+    search = request.GET.get("q", "").strip()[:200]
+    page = Paginator(selectors.roadmap_list(request.user, search=search), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "roadmaps/roadmap_list.html",
+        {
+            "page": page,
+            "search": search,
+            "editable": selectors.editable_roadmap_ids(request.user, page.object_list),
+            "can_add": has_verb(request.user, "roadmaps.add_roadmap"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roadmap_create(request):
+    if not has_verb(request.user, "roadmaps.add_roadmap"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Создавать планы могут координаторы и методисты.")
+    form = RoadmapCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            roadmap = services.roadmap_create(
+                acting_user=request.user,
+                owner=data["owner"],
+                title=data["title"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                level=data["level"],
+                subtitle=data["subtitle"],
+                period_text=data["period_text"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if data["is_template"]:
+                services.roadmap_mark_template(roadmap=roadmap, acting_user=request.user, is_template=True)
+            messages.success(request, "План создан. Добавьте разделы и мероприятия.")
+            return redirect("roadmap_detail", pk=roadmap.pk)
+    return render(request, "roadmaps/roadmap_form.html", {"form": form})
+
+
+@login_required
+def roadmap_detail(request, pk: int):
+    roadmap = get_object_for_user(Roadmap, request.user, pk, select_related=("owner",))
+    context = _plan_context(request, roadmap)
+    if _is_htmx(request) and request.headers.get("HX-Target") == "plan-table":
+        return render(request, "roadmaps/roadmap_detail.html#plan-table", context)
+    context["review_count"] = selectors.review_list(roadmap).count() if context["can_edit"] else 0
+    return render(request, "roadmaps/roadmap_detail.html", context)
+
+
+@login_required
+def roadmap_print(request, pk: int):
+    roadmap = get_object_for_user(Roadmap, request.user, pk, select_related=("owner",))
+    context = _plan_context(request, roadmap, print_view=True)
+    context["agreements"] = roadmap.agreements.all()
+    return render(request, "roadmaps/roadmap_print.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roadmap_edit(request, pk: int):
+    roadmap = get_object_for_user(Roadmap, request.user, pk, "change")
+    form = RoadmapHeaderForm(request.POST or None, instance=roadmap, initial={"version": roadmap.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.ROADMAP_HEADER_FIELDS if name in form.cleaned_data}
+        try:
+            services.roadmap_update(
+                roadmap=Roadmap.objects.for_user(request.user, "change").get(pk=pk),
+                acting_user=request.user,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except services.EditConflict as error:
+            conflict = error
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Шапка плана сохранена.")
+            return redirect("roadmap_detail", pk=pk)
+    return render(request, "roadmaps/roadmap_edit.html", {"form": form, "roadmap": roadmap, "conflict": conflict})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roadmap_duplicate(request, pk: int):
+    roadmap = get_object_for_user(Roadmap, request.user, pk)
+    if not has_verb(request.user, "roadmaps.add_roadmap"):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Копировать планы могут координаторы и методисты.")
+    initial = {"title": roadmap.title}
+    if roadmap.period_start and roadmap.period_end:
+        years = roadmap.period_end.year - roadmap.period_start.year + 1
+        initial["period_start"] = roadmap.period_start.replace(year=roadmap.period_start.year + years)
+        initial["period_end"] = roadmap.period_end.replace(year=roadmap.period_end.year + years)
+    form = DuplicateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.roadmap_duplicate(roadmap=roadmap, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Создан новый план на основе прежнего. Сроки пересчитаны под новый период.")
+            return redirect("roadmap_detail", pk=copy.pk)
+    return render(request, "roadmaps/roadmap_duplicate.html", {"form": form, "roadmap": roadmap})
+
+
+@login_required
+def roadmap_history(request, pk: int):
+    roadmap = get_object_for_user(Roadmap, request.user, pk)
+    return render(request, "roadmaps/roadmap_history.html", {"roadmap": roadmap, "records": selectors.plan_history(roadmap)})
+
+
+@login_required
+def roadmap_review(request, pk: int):
+    roadmap = get_object_for_user(Roadmap, request.user, pk, "change")
+    return render(request, "roadmaps/roadmap_review.html", {"roadmap": roadmap, "measures": selectors.review_list(roadmap)})
+
+
+# --- sections ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_create(request, pk: int):
+    roadmap = get_object_for_user(Roadmap, request.user, pk, "change")
+    form = SectionForm(request.POST or None, roadmap=roadmap)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_create(
+                roadmap=roadmap,
+                acting_user=request.user,
+                title=form.cleaned_data["title"],
+                number=form.cleaned_data["number"],
+                is_group=form.cleaned_data["is_group"],
+                parent=form.cleaned_data["parent"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Раздел добавлен.")
+            return redirect("roadmap_detail", pk=roadmap.pk)
+    return render(request, "roadmaps/section_form.html", {"form": form, "roadmap": roadmap})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_edit(request, pk: int):
+    section = get_object_for_user(Section, request.user, pk, "change", select_related=("roadmap",))
+    roadmap = section.roadmap
+    form = SectionForm(
+        request.POST or None, instance=section, roadmap=roadmap, initial={"version": section.version, "parent": section.parent_id}
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.SECTION_FIELDS}
+        try:
+            section = services.section_update(
+                section=section, acting_user=request.user, data=data, expected_version=form.cleaned_data.get("version")
+            )
+            parent = form.cleaned_data["parent"]
+            if parent != section.parent:
+                services.item_move(item=section, acting_user=request.user, parent=parent, position=10**6)
+        except services.EditConflict as error:
+            conflict = error
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if _is_htmx(request):
+                return _row_response(request, roadmap, "section", section)
+            return redirect("roadmap_detail", pk=roadmap.pk)
+    template = "roadmaps/section_form.html"
+    if _is_htmx(request):
+        template = "roadmaps/roadmap_detail.html#section-edit-row"
+    context = {"form": form, "roadmap": roadmap, "section": section, "conflict": conflict, "columns": _columns(roadmap)}
+    context["column_count"] = len(context["columns"]) + 2
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def section_delete(request, pk: int):
+    section = get_object_for_user(Section, request.user, pk, "delete", select_related=("roadmap",))
+    roadmap = section.roadmap
+    try:
+        services.section_delete(section=section, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Раздел удалён; его мероприятия перенесены в вышестоящий раздел.")
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("roadmap_detail", kwargs={"pk": roadmap.pk})
+        return response
+    return redirect("roadmap_detail", pk=roadmap.pk)
+
+
+# --- measures ----------------------------------------------------------------------------
+
+
+def _row_response(request, roadmap: Roadmap, kind: str, obj) -> HttpResponse:
+    """Re-render one row of the plan table after an inline edit."""
+    rows = [row for row in selectors.plan_rows(roadmap) if row.kind == kind and row.obj.pk == obj.pk]
+    columns = _columns(roadmap)
+    context = {
+        "roadmap": roadmap,
+        "row": rows[0] if rows else None,
+        "columns": columns,
+        "column_count": len(columns) + 2,
+        "can_edit": True,
+    }
+    return render(request, f"roadmaps/roadmap_detail.html#{kind}-row", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_create(request, pk: int):
+    roadmap = get_object_for_user(Roadmap, request.user, pk, "change")
+    section = None
+    section_id = _int(request.GET.get("section") or request.POST.get("section"))
+    if section_id:
+        section = get_object_for_user(Section, request.user, section_id, "change")
+        if section.roadmap_id != roadmap.pk:
+            messages.error(request, "Раздел относится к другому плану.")
+            return redirect("roadmap_detail", pk=roadmap.pk)
+    form = MeasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.MEASURE_FIELDS}
+        try:
+            measure = services.measure_create(roadmap=roadmap, acting_user=request.user, section=section, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Мероприятие {measure.number} добавлено.".replace("  ", " "))
+            return redirect(f"{reverse('roadmap_detail', kwargs={'pk': roadmap.pk})}#measure-{measure.pk}")
+    return render(request, "roadmaps/measure_form.html", {"form": form, "roadmap": roadmap, "section": section})
+
+
+@login_required
+def measure_row(request, pk: int):
+    """The display row of a measure (cancel of an inline edit)."""
+    measure = get_object_for_user(Measure, request.user, pk, select_related=("roadmap",))
+    return _row_response(request, measure.roadmap, "measure", measure)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_edit(request, pk: int):
+    measure = get_object_for_user(Measure, request.user, pk, "change", select_related=("roadmap",))
+    roadmap = measure.roadmap
+    form = MeasureForm(request.POST or None, instance=measure, initial={"version": measure.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.MEASURE_FIELDS}
+        try:
+            measure = services.measure_update(
+                measure=measure, acting_user=request.user, data=data, expected_version=form.cleaned_data.get("version")
+            )
+        except services.EditConflict as error:
+            conflict = error
+            # Offer the current version as the base of the next save.
+            form = MeasureForm(request.POST, instance=measure, initial={"version": measure.version})
+            form.data = form.data.copy()
+            form.data["version"] = Measure.objects.for_user(request.user, "change").get(pk=pk).version
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if _is_htmx(request):
+                return _row_response(request, roadmap, "measure", measure)
+            messages.success(request, "Мероприятие сохранено.")
+            return redirect(f"{reverse('roadmap_detail', kwargs={'pk': roadmap.pk})}#measure-{measure.pk}")
+    columns = _columns(roadmap)
+    context = {
+        "form": form,
+        "roadmap": roadmap,
+        "measure": measure,
+        "conflict": conflict,
+        "conflict_rows": _conflict_rows(conflict),
+        "columns": columns,
+        "column_count": len(columns) + 2,
+    }
+    template = "roadmaps/roadmap_detail.html#measure-edit-row" if _is_htmx(request) else "roadmaps/measure_form.html"
+    return render(request, template, context)
+
+
+def _conflict_rows(conflict) -> list[tuple[str, str, str]]:
+    if conflict is None:
+        return []
+    labels = {"number": "№", "title": "Мероприятие", "deadline_text": "Сроки", "audience": "Целевая аудитория",
+              "responsible_text": "Ответственные", "result": "Результат", "indicator_text": "Индикатор",
+              "status_text": "Отметка об исполнении"}
+    rows = []
+    for name, label in labels.items():
+        theirs = conflict.current.get(name, "")
+        mine = conflict.submitted.get(name, "")
+        if theirs != mine:
+            rows.append((label, theirs, mine))
+    return rows
+
+
+@login_required
+@require_POST
+def measure_delete(request, pk: int):
+    measure = get_object_for_user(Measure, request.user, pk, "delete", select_related=("roadmap",))
+    roadmap = measure.roadmap
+    try:
+        services.measure_delete(measure=measure, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Мероприятие удалено. Его история сохранена.")
+    if _is_htmx(request):
+        return HttpResponse("")
+    return redirect("roadmap_detail", pk=roadmap.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_schedule(request, pk: int):
+    measure = get_object_for_user(Measure, request.user, pk, "change", select_related=("roadmap",))
+    roadmap = measure.roadmap
+    windows = measure.windows.all()
+    initial = {
+        "kind": measure.schedule_kind,
+        "version": measure.version,
+        "windows": "\n".join(f"{w.starts_on:%d.%m.%Y} – {w.due_on:%d.%m.%Y}" for w in windows),
+    }
+    form = ScheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.measure_set_schedule(
+                measure=measure,
+                acting_user=request.user,
+                kind=None if data["reset"] else (data["kind"] or "unscheduled"),
+                windows=data["windows"],
+                expected_version=data.get("version"),
+            )
+        except services.EditConflict as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Срок мероприятия сохранён. Текст в столбце «Сроки» остался как написан.")
+            return redirect(f"{reverse('roadmap_detail', kwargs={'pk': roadmap.pk})}#measure-{measure.pk}")
+    return render(request, "roadmaps/measure_schedule.html", {"form": form, "measure": measure, "roadmap": roadmap, "windows": windows})
+
+
+@login_required
+def measure_history(request, pk: int):
+    measure = get_object_for_user(Measure, request.user, pk, select_related=("roadmap",))
+    return render(
+        request,
+        "roadmaps/measure_history.html",
+        {"measure": measure, "roadmap": measure.roadmap, "records": selectors.measure_history(measure)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_assign(request, pk: int):
+    measure = get_object_for_user(Measure, request.user, pk, "change", select_related=("roadmap",))
+    form = AssignForm(
+        request.POST or None,
+        user=request.user,
+        initial={"mode": measure.assignment_mode, "organisations": list(measure.assigned_organisations.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_assign(
+                measure=measure,
+                acting_user=request.user,
+                mode=form.cleaned_data["mode"],
+                organisations=form.cleaned_data["organisations"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Назначение сохранено.")
+            return redirect(f"{reverse('roadmap_detail', kwargs={'pk': measure.roadmap_id})}#measure-{measure.pk}")
+    return render(
+        request,
+        "roadmaps/measure_assign.html",
+        {"form": form, "measure": measure, "roadmap": measure.roadmap, "assigned": services.assigned_organisations(measure)},
+    )
+
+
+@login_required
+@require_POST
+def item_move(request, pk: int):
+    """Move a section or measure up/down among its siblings, or into another section."""
+    roadmap = get_object_for_user(Roadmap, request.user, pk, "change")
+    kind = request.POST.get("kind")
+    model = {"section": Section, "measure": Measure}.get(kind)
+    item_id = _int(request.POST.get("id"))
+    if model is None or item_id is None:
+        messages.error(request, "Не указано, что перемещать.")
+        return redirect("roadmap_detail", pk=roadmap.pk)
+    item = get_object_for_user(model, request.user, item_id, "change")
+    if item.roadmap_id != roadmap.pk:
+        messages.error(request, "Эта строка относится к другому плану.")
+        return redirect("roadmap_detail", pk=roadmap.pk)
+    current_parent = item.parent if kind == "section" else item.section
+    parent = current_parent
+    if "parent" in request.POST:
+        parent_id = _int(request.POST.get("parent"))
+        parent = get_object_for_user(Section, request.user, parent_id, "change") if parent_id else None
+    siblings = selectors.sibling_ids(roadmap, current_parent)
+    index = siblings.index((kind, item.pk)) if (kind, item.pk) in siblings else len(siblings)
+    direction = request.POST.get("direction")
+    if parent != current_parent:
+        position = 10**6
+    elif direction == "up":
+        position = max(index - 1, 0)
+    elif direction == "down":
+        position = index + 1
+    else:
+        position = _int(request.POST.get("position")) or 0
+    try:
+        services.item_move(item=item, acting_user=request.user, parent=parent, position=position)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if _is_htmx(request):
+        context = _plan_context(request, roadmap)
+        return render(request, "roadmaps/roadmap_detail.html#plan-table", context)
+    return redirect(f"{reverse('roadmap_detail', kwargs={'pk': roadmap.pk})}#{kind}-{item.pk}")
+
+
+# --- templates handed to schools ---------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roadmap_distribute(request, pk: int):
+    template = get_object_for_user(Roadmap, request.user, pk, "change")
+    form = SchoolsForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copies = services.template_distribute(template=template, acting_user=request.user, schools=form.cleaned_data["schools"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Шаблон передан школам: {len(copies)}. Школы, у которых уже есть копия, пропущены.")
+            return redirect("roadmap_copies", pk=template.pk)
+    return render(request, "roadmaps/roadmap_distribute.html", {"form": form, "roadmap": template})
+
+
+@login_required
+def roadmap_copies(request, pk: int):
+    template = get_object_for_user(Roadmap, request.user, pk)
+    return render(
+        request, "roadmaps/roadmap_copies.html", {"roadmap": template, "copies": selectors.template_copies(template, request.user)}
+    )

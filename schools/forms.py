@@ -1,0 +1,89 @@
+"""Forms of the directory pages."""
+
+from django import forms
+
+from .constants import OrganisationKind, Role
+from .models import Organisation
+from .selectors import FLAG_LABELS
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget, so templates render fields as they are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.HiddenInput)):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class OrganisationFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label="Поиск", required=False, max_length=200)
+    kind = forms.ChoiceField(label="Тип", required=False, choices=[("", "Все типы"), *OrganisationKind.choices])
+    municipality = forms.ModelChoiceField(label="Муниципалитет", required=False, queryset=None, empty_label="Все муниципалитеты")
+    flags = forms.MultipleChoiceField(
+        label="Признаки", required=False, choices=list(FLAG_LABELS.items()), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+
+
+class PersonFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label="Поиск", required=False, max_length=200)
+    role = forms.ChoiceField(label="Роль", required=False, choices=[("", "Все роли"), *Role.choices])
+    municipality = forms.ModelChoiceField(label="Муниципалитет", required=False, queryset=None, empty_label="Все муниципалитеты")
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+
+
+class OrganisationForm(BootstrapMixin, forms.ModelForm):
+    """The card of an organisation; school attributes only for schools. Tenant fields
+    (region, municipality, kind) are not editable here."""
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "full_name",
+            "short_name",
+            "inn",
+            "address",
+            "email",
+            "phone",
+            "level",
+            "is_low_results",
+            "is_unfavourable",
+            "is_leader",
+            "growth_year_from",
+            "growth_year_to",
+        ]
+        widgets = {"full_name": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.is_school:
+            for name in ["level", "is_low_results", "is_unfavourable", "is_leader", "growth_year_from", "growth_year_to"]:
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("growth_year_from"), data.get("growth_year_to")
+        if end and not start:
+            self.add_error("growth_year_from", "Укажите, с какого года школа — «школа роста».")
+        elif start and end and end < start:
+            self.add_error("growth_year_to", "Год окончания раньше года начала.")
+        inn = data.get("inn")
+        if inn and (not inn.isdigit() or len(inn) not in (10, 12)):
+            self.add_error("inn", "ИНН — 10 или 12 цифр.")
+        return data
