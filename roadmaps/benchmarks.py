@@ -52,30 +52,44 @@ def _measure(fn, repeat: int) -> tuple[float, int]:
     return round(statistics.median(timings), 1), queries
 
 
-def bench_roadmaps(*, measures: int = 300, sections: int = 12, schools: int = 30, repeat: int = 7) -> dict:
+def bench_roadmaps(
+    *, measures: int = 300, sections: int = 12, schools: int = 30, repeat: int = 7
+) -> dict:
     result: dict = {}
     try:
         with transaction.atomic():
             region = Region.objects.create(name="Бенчмарк-регион")
             municipality = Municipality.objects.create(region=region, name="Бенчмарк-район")
             authority = Organisation.objects.create(
-                region=region, municipality=municipality, kind=OrganisationKind.MUNICIPAL_AUTHORITY,
-                full_name="Управление образования (бенчмарк)", short_name="УО (бенчмарк)",
+                region=region,
+                municipality=municipality,
+                kind=OrganisationKind.MUNICIPAL_AUTHORITY,
+                full_name="Управление образования (бенчмарк)",
+                short_name="УО (бенчмарк)",
             )
             school_rows = Organisation.objects.bulk_create(
                 Organisation(
-                    region=region, municipality=municipality, kind=OrganisationKind.SCHOOL,
-                    full_name=f"Школа № {n} (бенчмарк)", short_name=f"СОШ № {n}", is_low_results=n % 2 == 0,
+                    region=region,
+                    municipality=municipality,
+                    kind=OrganisationKind.SCHOOL,
+                    full_name=f"Школа № {n} (бенчмарк)",
+                    short_name=f"СОШ № {n}",
+                    is_low_results=n % 2 == 0,
                 )
                 for n in range(1, schools + 1)
             )
             user = User.objects.create_user(username="bench-coordinator", password=None)
-            Membership.objects.create(user=user, organisation=authority, role=Role.MUNICIPAL_COORDINATOR)
+            Membership.objects.create(
+                user=user, organisation=authority, role=Role.MUNICIPAL_COORDINATOR
+            )
             period = (datetime.date(2020, 1, 1), datetime.date(2022, 12, 31))
-            roadmap = Roadmap.objects.create(owner=authority, title="Бенчмарк-план", period_start=period[0], period_end=period[1])
+            roadmap = Roadmap.objects.create(
+                owner=authority, title="Бенчмарк-план", period_start=period[0], period_end=period[1]
+            )
             roadmap.school_group.set(school_rows)
             section_rows = Section.objects.bulk_create(
-                Section(roadmap=roadmap, number=f"{n}.", title=f"Раздел {n}", order=n) for n in range(1, sections + 1)
+                Section(roadmap=roadmap, number=f"{n}.", title=f"Раздел {n}", order=n)
+                for n in range(1, sections + 1)
             )
             per_section = measures // sections
             measure_rows = []
@@ -84,17 +98,25 @@ def bench_roadmaps(*, measures: int = 300, sections: int = 12, schools: int = 30
                     deadline = DEADLINES[(s_index + m) % len(DEADLINES)]
                     derived = derive(deadline, *period)
                     measure = Measure(
-                        roadmap=roadmap, section=section, number=f"{s_index + 1}.{m + 1}.",
+                        roadmap=roadmap,
+                        section=section,
+                        number=f"{s_index + 1}.{m + 1}.",
                         title=f"Мероприятие {s_index + 1}.{m + 1}: семинар для заместителей директоров по качеству образования",
-                        deadline_text=deadline, schedule_kind=derived.kind, audience="Заместители директоров",
-                        responsible_text="МБУ «ЦРО», руководители ОО", result="Повышение качества образования",
-                        assignment_mode=AssignmentMode.PLAN_GROUP, order=m + 1,
+                        deadline_text=deadline,
+                        schedule_kind=derived.kind,
+                        audience="Заместители директоров",
+                        responsible_text="МБУ «ЦРО», руководители ОО",
+                        result="Повышение качества образования",
+                        assignment_mode=AssignmentMode.PLAN_GROUP,
+                        order=m + 1,
                     )
                     measure._derived = derived
                     measure_rows.append(measure)
             Measure.objects.bulk_create(measure_rows)
             MeasureWindow.objects.bulk_create(
-                MeasureWindow(measure=m, starts_on=start, due_on=end) for m in measure_rows for start, end in m._derived.windows
+                MeasureWindow(measure=m, starts_on=start, due_on=end)
+                for m in measure_rows
+                for start, end in m._derived.windows
             )
             client = Client()
             client.force_login(user)
@@ -112,10 +134,15 @@ def bench_roadmaps(*, measures: int = 300, sections: int = 12, schools: int = 30
                 return client.post(
                     edit_url,
                     {
-                        "version": version, "number": target.number, "title": f"{target.title} ({counter['n']})",
-                        "deadline_text": "Ежегодно июнь - сентябрь", "audience": target.audience,
-                        "responsible_text": target.responsible_text, "result": target.result,
-                        "indicator_text": "", "status_text": "",
+                        "version": version,
+                        "number": target.number,
+                        "title": f"{target.title} ({counter['n']})",
+                        "deadline_text": "Ежегодно июнь - сентябрь",
+                        "audience": target.audience,
+                        "responsible_text": target.responsible_text,
+                        "result": target.result,
+                        "indicator_text": "",
+                        "status_text": "",
                     },
                     headers={"HX-Request": "true"},
                 )
@@ -124,11 +151,19 @@ def bench_roadmaps(*, measures: int = 300, sections: int = 12, schools: int = 30
             edit_ms, edit_queries = _measure(edit, repeat)
             result = {
                 "vendor": connection.vendor,
-                "data": {"measures": len(measure_rows), "sections": sections, "schools": schools,
-                         "windows": MeasureWindow.objects.filter(measure__roadmap=roadmap).count()},
+                "data": {
+                    "measures": len(measure_rows),
+                    "sections": sections,
+                    "schools": schools,
+                    "windows": MeasureWindow.objects.filter(measure__roadmap=roadmap).count(),
+                },
                 "plan_page": {"median_ms": page_ms, "queries": page_queries, "budget_ms": 300},
-                "inline_edit": {"median_ms": edit_ms, "queries": edit_queries, "budget_ms": 50,
-                                "note": "server time of the POST incl. re-deriving the schedule and rendering the row"},
+                "inline_edit": {
+                    "median_ms": edit_ms,
+                    "queries": edit_queries,
+                    "budget_ms": 50,
+                    "note": "server time of the POST incl. re-deriving the schedule and rendering the row",
+                },
             }
             raise _Rollback
     except _Rollback:

@@ -55,7 +55,10 @@ class Schedule:
         return tuple(end for _, end in self.windows)
 
     def to_json(self) -> dict:
-        data: dict = {"kind": self.kind, "windows": [[s.isoformat(), e.isoformat()] for s, e in self.windows]}
+        data: dict = {
+            "kind": self.kind,
+            "windows": [[s.isoformat(), e.isoformat()] for s, e in self.windows],
+        }
         if self.reason:
             data["reason"] = self.reason
         return data
@@ -92,8 +95,18 @@ def is_short(period: tuple[Date, Date]) -> bool:
 # --- vocabulary ---------------------------------------------------------------------------
 
 MONTHS = {
-    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
-    "июл": 7, "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+    "январ": 1,
+    "феврал": 2,
+    "март": 3,
+    "апрел": 4,
+    "ма": 5,
+    "июн": 6,
+    "июл": 7,
+    "август": 8,
+    "сентябр": 9,
+    "октябр": 10,
+    "ноябр": 11,
+    "декабр": 12,
 }
 MONTH_RE = (
     r"(?:январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|август[ае]?"
@@ -101,22 +114,57 @@ MONTH_RE = (
 )
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 NUMBER_WORDS = {
-    "один": 1, "одна": 1, "одного": 1, "раз": 1, "два": 2, "две": 2, "двух": 2, "три": 3, "трех": 3,
-    "четыре": 4, "четырех": 4, "шесть": 6, "шести": 6, "двенадцать": 12,
+    "один": 1,
+    "одна": 1,
+    "одного": 1,
+    "раз": 1,
+    "два": 2,
+    "две": 2,
+    "двух": 2,
+    "три": 3,
+    "трех": 3,
+    "четыре": 4,
+    "четырех": 4,
+    "шесть": 6,
+    "шести": 6,
+    "двенадцать": 12,
 }
 ORDINALS = {"перв": 1, "втор": 2, "трет": 3, "четверт": 4}
 YEAR_RE = r"(?:19|20)\d{2}"
 
 UNSCHEDULED_PHRASES = (
-    "по отдельному плану", "по мере необходимости", "по необходимости", "по запросу",
-    "по согласованию", "по графику", "по плану", "по мере поступления", "по приглашению",
-    "по отдельному графику", "по мере", "в соответствии с графиком",
+    "по отдельному плану",
+    "по мере необходимости",
+    "по необходимости",
+    "по запросу",
+    "по согласованию",
+    "по графику",
+    "по плану",
+    "по мере поступления",
+    "по приглашению",
+    "по отдельному графику",
+    "по мере",
+    "в соответствии с графиком",
 )
 CONTINUOUS_PHRASES = (
-    "постоянно", "в течение всего периода", "в течение периода", "весь период", "систематически",
-    "на протяжении всего периода", "в течение реализации", "в период реализации", "регулярно",
-    "в течение года", "в течение учебного года", "в течение всего учебного года", "весь год",
-    "круглогодично", "ежедневно", "еженедельно", "в постоянном режиме", "на постоянной основе",
+    "постоянно",
+    "в течение всего периода",
+    "в течение периода",
+    "весь период",
+    "систематически",
+    "на протяжении всего периода",
+    "в течение реализации",
+    "в период реализации",
+    "регулярно",
+    "в течение года",
+    "в течение учебного года",
+    "в течение всего учебного года",
+    "весь год",
+    "круглогодично",
+    "ежедневно",
+    "еженедельно",
+    "в постоянном режиме",
+    "на постоянной основе",
 )
 
 
@@ -133,10 +181,8 @@ def normalise(text: str) -> str:
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"(\d{4})\s*(?:гг|г)\b\.?", r"\1", text)
-    text = re.sub(r"(\d{4})\s*-?\s*(?:ых|х)?\s*(?:учебн\w*\s+)?(?:года|годов|годы|год|году)\b", lambda m: m.group(0), text)
     text = re.sub(r"\s*-\s*", "-", text)
-    text = text.strip(" .;,")
-    return text
+    return text.strip(" .;,")
 
 
 def strip_year_words(text: str) -> str:
@@ -181,7 +227,9 @@ def parse_deadline(text: str, period: tuple[Date, Date]) -> Schedule:
 
 def finish(draft: Draft, period: tuple[Date, Date]) -> Schedule:
     start, end = period
-    clipped = sorted({(max(s, start), min(e, end)) for s, e in draft.windows if s <= end and e >= start})
+    clipped = sorted(
+        {(max(s, start), min(e, end)) for s, e in draft.windows if s <= end and e >= start}
+    )
     if not clipped:
         return Schedule(UNSCHEDULED, reason="Срок вне периода плана", rule=draft.rule)
     if draft.continuous:
@@ -203,7 +251,7 @@ def _filler(text: str) -> str:
 
 def rule_continuous(text: str, period, yearly) -> Draft | None:
     for phrase in CONTINUOUS_PHRASES:
-        if text.startswith(phrase) and not re.search(rf"{YEAR_RE}|{MONTH_RE}", text[len(phrase):]):
+        if text.startswith(phrase) and not re.search(rf"{YEAR_RE}|{MONTH_RE}", text[len(phrase) :]):
             return Draft([period], continuous=True, rule=phrase)
     if not text and yearly:  # «Ежегодно» alone
         return Draft([span(y, 1, 12) for y in period_years(period)], rule="ежегодно")
@@ -217,11 +265,16 @@ def rule_continuous(text: str, period, yearly) -> Draft | None:
 
 def rule_from(text: str, period, yearly) -> Draft | None:
     """«с сентября 2020 года», «с 2021 года», «с 01.09.2020» → continuous to the period end."""
-    match = re.fullmatch(rf"(?:начиная )?с ({MONTH_RE}) ({YEAR_RE})(?: года| г)?(?: и далее| постоянно| по настоящее время)?", text)
+    match = re.fullmatch(
+        rf"(?:начиная )?с ({MONTH_RE}) ({YEAR_RE})(?: года| г)?(?: и далее| постоянно| по настоящее время)?",
+        text,
+    )
     if match:
         first = Date(int(match.group(2)), month_number(match.group(1)), 1)
         return Draft([(first, period[1])], continuous=True, rule="с месяца")
-    match = re.fullmatch(rf"(?:начиная )?с ({YEAR_RE})(?: года| г| уч\w*)?(?: и далее| постоянно)?", text)
+    match = re.fullmatch(
+        rf"(?:начиная )?с ({YEAR_RE})(?: года| г| уч\w*)?(?: и далее| постоянно)?", text
+    )
     if match:
         return Draft([(Date(int(match.group(1)), 1, 1), period[1])], continuous=True, rule="с года")
     match = re.fullmatch(r"(?:начиная )?с (\d{1,2})\.(\d{1,2})\.(\d{4})(?: г| года)?", text)
@@ -297,7 +350,14 @@ def rule_frequency(text: str, period, yearly) -> Draft | None:
         times = _count(match.group(1) or "1") or 1
         every = _count(match.group(2) or "1") or 1
         unit = match.group(3)
-        unit_months = {"год": 12, "года": 12, "учебный год": 12, "полгода": 6, "полугодие": 6, "квартал": 3}.get(unit, 1)
+        unit_months = {
+            "год": 12,
+            "года": 12,
+            "учебный год": 12,
+            "полгода": 6,
+            "полугодие": 6,
+            "квартал": 3,
+        }.get(unit, 1)
         months = unit_months * every
         if times < 1 or months % times:
             return None
@@ -411,7 +471,10 @@ def rule_dates(text: str, period, yearly) -> Draft | None:
         month = month_number(match.group(3))
         day_first, day_last = int(match.group(1)), int(match.group(2) or match.group(1))
         if match.group(4):
-            first, last = _date(match.group(4), month, day_first), _date(match.group(4), month, day_last)
+            first, last = (
+                _date(match.group(4), month, day_first),
+                _date(match.group(4), month, day_last),
+            )
             if not first or not last or last < first:
                 return None
             windows.append((first, last))
@@ -505,17 +568,25 @@ def _yearless(items: list[tuple[int, int]], period, yearly: bool, rule: str) -> 
     for first_month, length in items:
         for year in range(period[0].year - 1, period[1].year + 1):
             window = span(year, first_month, length)
-            if window[0] <= period[1] and window[1] >= period[0]:
-                if window[0] < period[0] and not (is_short(period) and not yearly):
-                    # a window reaching back before the period belongs to the previous cycle
-                    if window[1] < period[0] or year < period[0].year:
-                        continue
-                windows.append(window)
+            if window[0] > period[1] or window[1] < period[0]:
+                continue
+            # In a multi-year plan a window reaching back before the period belongs to the
+            # previous cycle; in a short plan it is the one occurrence and gets clipped.
+            if (
+                window[0] < period[0]
+                and year < period[0].year
+                and not (is_short(period) and not yearly)
+            ):
+                continue
+            windows.append(window)
     if is_short(period) and not yearly:
         # once: the first occurrence of each item that lies in the period
         seen, once = set(), []
         for window in sorted(windows):
-            key = (window[0].month, (window[1].year - window[0].year) * 12 + window[1].month - window[0].month)
+            key = (
+                window[0].month,
+                (window[1].year - window[0].year) * 12 + window[1].month - window[0].month,
+            )
             if key not in seen:
                 seen.add(key)
                 once.append(window)

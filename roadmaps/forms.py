@@ -21,7 +21,16 @@ class VersionedForm(BootstrapMixin, forms.ModelForm):
 class RoadmapCreateForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Roadmap
-        fields = ["owner", "level", "title", "subtitle", "period_start", "period_end", "period_text", "is_template"]
+        fields = [
+            "owner",
+            "level",
+            "title",
+            "subtitle",
+            "period_start",
+            "period_end",
+            "period_text",
+            "is_template",
+        ]
         widgets = {
             "period_start": DATE_WIDGET,
             "period_end": DATE_WIDGET,
@@ -31,7 +40,9 @@ class RoadmapCreateForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Organisation.objects.for_user(user, "roadmaps.add_roadmap").order_by("short_name")
+        self.fields["owner"].queryset = Organisation.objects.for_user(
+            user, "roadmaps.add_roadmap"
+        ).order_by("short_name")
         self.fields["owner"].label_from_instance = lambda org: org.short_name
 
     def clean(self):
@@ -80,11 +91,20 @@ class RoadmapHeaderForm(VersionedForm):
             "approval_date": DATE_WIDGET,
             "title": forms.Textarea(attrs={"rows": 2}),
             "subtitle": forms.Textarea(attrs={"rows": 2}),
-            **{name: forms.Textarea(attrs={"rows": 3}) for name in [
-                "passport_problem", "passport_working_group", "passport_developer", "passport_goal",
-                "passport_stages", "passport_directions", "passport_control_results",
-                "passport_financing", "passport_indicators",
-            ]},
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in [
+                    "passport_problem",
+                    "passport_working_group",
+                    "passport_developer",
+                    "passport_goal",
+                    "passport_stages",
+                    "passport_directions",
+                    "passport_control_results",
+                    "passport_financing",
+                    "passport_indicators",
+                ]
+            },
         }
 
     def clean(self):
@@ -96,7 +116,9 @@ class RoadmapHeaderForm(VersionedForm):
 
 
 class DuplicateForm(BootstrapMixin, forms.Form):
-    title = forms.CharField(label="Заголовок нового плана", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(
+        label="Заголовок нового плана", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     period_start = forms.DateField(label="Начало периода", widget=DATE_WIDGET)
     period_end = forms.DateField(label="Окончание периода", widget=DATE_WIDGET)
 
@@ -109,7 +131,9 @@ class DuplicateForm(BootstrapMixin, forms.Form):
 
 
 class SectionForm(VersionedForm):
-    parent = forms.ModelChoiceField(label="Вложить в раздел", queryset=Section.objects.none(), required=False)
+    parent = forms.ModelChoiceField(
+        label="Вложить в раздел", queryset=Section.objects.none(), required=False
+    )
 
     class Meta:
         model = Section
@@ -125,10 +149,28 @@ class SectionForm(VersionedForm):
 class MeasureForm(VersionedForm):
     class Meta:
         model = Measure
-        fields = ["number", "title", "deadline_text", "audience", "responsible_text", "result", "indicator_text", "status_text"]
-        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in [
-            "title", "deadline_text", "audience", "responsible_text", "result", "indicator_text", "status_text",
-        ]}
+        fields = [
+            "number",
+            "title",
+            "deadline_text",
+            "audience",
+            "responsible_text",
+            "result",
+            "indicator_text",
+            "status_text",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in [
+                "title",
+                "deadline_text",
+                "audience",
+                "responsible_text",
+                "result",
+                "indicator_text",
+                "status_text",
+            ]
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,7 +200,9 @@ class ScheduleForm(BootstrapMixin, forms.Form):
                 continue
             dates = re.findall(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", line)
             if len(dates) not in (1, 2):
-                raise forms.ValidationError(f"Строка {number}: укажите одну или две даты в виде дд.мм.гггг.")
+                raise forms.ValidationError(
+                    f"Строка {number}: укажите одну или две даты в виде дд.мм.гггг."
+                )
             try:
                 parsed = [datetime.date(int(y), int(m), int(d)) for d, m, y in dates]
             except ValueError:
@@ -169,14 +213,21 @@ class ScheduleForm(BootstrapMixin, forms.Form):
 
 
 class AssignForm(BootstrapMixin, forms.Form):
-    mode = forms.ChoiceField(label="Кому назначено", choices=AssignmentMode.choices, widget=forms.RadioSelect)
+    mode = forms.ChoiceField(
+        label="Кому назначено", choices=AssignmentMode.choices, widget=forms.RadioSelect
+    )
     organisations = forms.ModelMultipleChoiceField(
-        label="Организации", queryset=Organisation.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label="Организации",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = Organisation.objects.for_user(user, "view").order_by("kind", "short_name")
+        self.fields["organisations"].queryset = Organisation.objects.for_user(
+            user, "view"
+        ).order_by("kind", "short_name")
 
     def clean(self):
         data = super().clean()
@@ -192,4 +243,6 @@ class SchoolsForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["schools"].queryset = Organisation.objects.for_user(user, "view").schools().order_by("short_name")
+        self.fields["schools"].queryset = (
+            Organisation.objects.for_user(user, "view").schools().order_by("short_name")
+        )

@@ -34,9 +34,14 @@ class Roadmap(models.Model):
     lifecycle state. Each revision after approval is a new row linked to the previous."""
 
     owner = models.ForeignKey(
-        Organisation, verbose_name="организация-владелец", on_delete=models.PROTECT, related_name="roadmaps"
+        Organisation,
+        verbose_name="организация-владелец",
+        on_delete=models.PROTECT,
+        related_name="roadmaps",
     )
-    level = models.CharField("уровень", max_length=20, choices=RoadmapLevel.choices, default=RoadmapLevel.MUNICIPAL)
+    level = models.CharField(
+        "уровень", max_length=20, choices=RoadmapLevel.choices, default=RoadmapLevel.MUNICIPAL
+    )
     title = models.CharField("заголовок", max_length=1000)
     subtitle = models.TextField("подзаголовок", blank=True)
     period_start = models.DateField("начало периода")
@@ -46,10 +51,14 @@ class Roadmap(models.Model):
     # «УТВЕРЖДАЮ / УТВЕРЖДЕНО»
     approval_word = models.CharField("гриф", max_length=20, default="УТВЕРЖДАЮ")
     approval_position = models.CharField("должность утверждающего", max_length=500, blank=True)
-    approval_organisation = models.CharField("организация утверждающего", max_length=500, blank=True)
+    approval_organisation = models.CharField(
+        "организация утверждающего", max_length=500, blank=True
+    )
     approval_name = models.CharField("ФИО утверждающего", max_length=200, blank=True)
     approval_date = models.DateField("дата утверждения", null=True, blank=True)
-    approval_date_text = models.CharField("дата утверждения, как написано", max_length=100, blank=True)
+    approval_date_text = models.CharField(
+        "дата утверждения, как написано", max_length=100, blank=True
+    )
     approval_order = models.CharField("номер приказа", max_length=200, blank=True)
 
     # Passport (паспорт), all optional.
@@ -64,13 +73,25 @@ class Roadmap(models.Model):
     passport_indicators = models.TextField("перечень целевых показателей", blank=True)
 
     columns = models.JSONField("показываемые столбцы", default=default_columns)
-    status = models.CharField("статус", max_length=20, choices=RoadmapStatus.choices, default=RoadmapStatus.DRAFT)
+    status = models.CharField(
+        "статус", max_length=20, choices=RoadmapStatus.choices, default=RoadmapStatus.DRAFT
+    )
     revision = models.PositiveIntegerField("редакция", default=1)
     previous_revision = models.OneToOneField(
-        "self", verbose_name="предыдущая редакция", on_delete=models.PROTECT, null=True, blank=True, related_name="next_revision"
+        "self",
+        verbose_name="предыдущая редакция",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_revision",
     )
     template = models.ForeignKey(
-        "self", verbose_name="шаблон", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+        "self",
+        verbose_name="шаблон",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
     )
     is_template = models.BooleanField("шаблон для школ", default=False)
     school_group = models.ManyToManyField(
@@ -78,7 +99,12 @@ class Roadmap(models.Model):
     )
     version = models.PositiveIntegerField("версия записи", default=1, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="создал", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="создал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField("создан", auto_now_add=True)
     updated_at = models.DateTimeField("изменён", auto_now=True)
@@ -91,7 +117,10 @@ class Roadmap(models.Model):
         verbose_name_plural = "дорожные карты"
         ordering = ["-period_start", "title"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="roadmap_period_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="roadmap_period_ordered",
+            ),
         ]
         permissions = [
             ("submit_roadmap", "Отправлять план на согласование"),
@@ -118,9 +147,16 @@ class Section(models.Model):
     """A section of the plan («1. Организационные мероприятия»), nested by ``parent``.
     A group row is a section without a number."""
 
-    roadmap = models.ForeignKey(Roadmap, verbose_name="план", on_delete=models.CASCADE, related_name="sections")
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name="план", on_delete=models.CASCADE, related_name="sections"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name="вышестоящий раздел", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+        "self",
+        verbose_name="вышестоящий раздел",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     number = models.CharField("номер, как написано", max_length=50, blank=True)
     title = models.TextField("название")
@@ -150,9 +186,16 @@ class Measure(models.Model):
     """A measure (мероприятие): text as written, the deadline as written and the schedule
     derived from it (or set by hand), and to whom it applies."""
 
-    roadmap = models.ForeignKey(Roadmap, verbose_name="план", on_delete=models.CASCADE, related_name="measures")
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name="план", on_delete=models.CASCADE, related_name="measures"
+    )
     section = models.ForeignKey(
-        Section, verbose_name="раздел", on_delete=models.SET_NULL, null=True, blank=True, related_name="measures"
+        Section,
+        verbose_name="раздел",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
     )
     number = models.CharField("номер, как написано", max_length=50, blank=True)
     title = models.TextField("мероприятие")
@@ -167,7 +210,10 @@ class Measure(models.Model):
     audience = models.TextField("целевая аудитория, исполнители", blank=True)
     responsible_text = models.TextField("ответственные, как написано", blank=True)
     responsible_organisations = models.ManyToManyField(
-        Organisation, verbose_name="ответственные организации", blank=True, related_name="responsible_for"
+        Organisation,
+        verbose_name="ответственные организации",
+        blank=True,
+        related_name="responsible_for",
     )
     result = models.TextField("предполагаемый результат", blank=True)
     indicator_text = models.TextField("целевой индикатор", blank=True)
@@ -176,7 +222,10 @@ class Measure(models.Model):
         "кому назначено", max_length=20, choices=AssignmentMode.choices, default=AssignmentMode.NONE
     )
     assigned_organisations = models.ManyToManyField(
-        Organisation, verbose_name="назначено организациям", blank=True, related_name="assigned_measures"
+        Organisation,
+        verbose_name="назначено организациям",
+        blank=True,
+        related_name="assigned_measures",
     )
     order = models.PositiveIntegerField("порядок", default=0)
     version = models.PositiveIntegerField("версия записи", default=1, editable=False)
@@ -195,7 +244,9 @@ class Measure(models.Model):
 
     def clean(self) -> None:
         if self.section_id and self.section.roadmap_id != self.roadmap_id:
-            raise ValidationError({"section": "Мероприятие можно перенести только в раздел того же плана."})
+            raise ValidationError(
+                {"section": "Мероприятие можно перенести только в раздел того же плана."}
+            )
         if not (self.title or "").strip():
             raise ValidationError({"title": "Укажите текст мероприятия."})
 
@@ -204,7 +255,9 @@ class MeasureWindow(models.Model):
     """One window of a measure's schedule (first day … due day). Execution marks of the
     assigned schools attach to windows; "due this month" and "overdue" query them."""
 
-    measure = models.ForeignKey(Measure, verbose_name="мероприятие", on_delete=models.CASCADE, related_name="windows")
+    measure = models.ForeignKey(
+        Measure, verbose_name="мероприятие", on_delete=models.CASCADE, related_name="windows"
+    )
     starts_on = models.DateField("с")
     due_on = models.DateField("срок")
 
@@ -216,7 +269,9 @@ class MeasureWindow(models.Model):
         ordering = ["measure", "due_on"]
         indexes = [models.Index(fields=["due_on"], name="window_due")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(due_on__gte=models.F("starts_on")), name="window_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("starts_on")), name="window_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -227,16 +282,25 @@ class RoadmapAgreement(models.Model):
     """An agreeing party («СОГЛАСОВАНО»): as written in the document, linked to an
     organisation when recognised; during agreement it records the party's answer."""
 
-    roadmap = models.ForeignKey(Roadmap, verbose_name="план", on_delete=models.CASCADE, related_name="agreements")
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name="план", on_delete=models.CASCADE, related_name="agreements"
+    )
     organisation = models.ForeignKey(
-        Organisation, verbose_name="организация", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Organisation,
+        verbose_name="организация",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     organisation_text = models.CharField("организация, как написано", max_length=500, blank=True)
     position = models.CharField("должность", max_length=500, blank=True)
     name = models.CharField("ФИО", max_length=200, blank=True)
     date = models.DateField("дата", null=True, blank=True)
     date_text = models.CharField("дата, как написано", max_length=100, blank=True)
-    status = models.CharField("решение", max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.PENDING)
+    status = models.CharField(
+        "решение", max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.PENDING
+    )
     comment = models.TextField("замечания", blank=True)
     order = models.PositiveIntegerField("порядок", default=0)
 

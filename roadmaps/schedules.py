@@ -21,7 +21,11 @@ class Derived:
 
 def derive(text: str, period_start: datetime.date, period_end: datetime.date) -> Derived:
     schedule = parse_deadline(text or "", (period_start, period_end))
-    return Derived(kind=schedule.kind, windows=tuple(schedule.windows), reason=getattr(schedule, "reason", "") or "")
+    return Derived(
+        kind=schedule.kind,
+        windows=tuple(schedule.windows),
+        reason=getattr(schedule, "reason", "") or "",
+    )
 
 
 def manual(
@@ -34,7 +38,10 @@ def manual(
     parsed = []
     for raw in windows:
         try:
-            start, end = (v if isinstance(v, datetime.date) else datetime.date.fromisoformat(str(v)) for v in raw)
+            start, end = (
+                v if isinstance(v, datetime.date) else datetime.date.fromisoformat(str(v))
+                for v in raw
+            )
         except (TypeError, ValueError):
             raise ValidationError("Даты окна указаны неверно.") from None
         if end < start:

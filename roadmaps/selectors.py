@@ -26,7 +26,13 @@ class PlanFilters:
 
     @property
     def active(self) -> bool:
-        return bool(self.section or self.responsible or self.due_this_month or self.overdue or self.unscheduled)
+        return bool(
+            self.section
+            or self.responsible
+            or self.due_this_month
+            or self.overdue
+            or self.unscheduled
+        )
 
 
 @dataclass
@@ -59,7 +65,9 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def plan_rows(roadmap: Roadmap, filters: PlanFilters | None = None, sections: list[Section] | None = None) -> list[Row]:
+def plan_rows(
+    roadmap: Roadmap, filters: PlanFilters | None = None, sections: list[Section] | None = None
+) -> list[Row]:
     """The plan as the document's table, depth-first, in the written order.
 
     Queries: sections (unless given), measures, their windows, responsible organisations (4)."""
@@ -87,7 +95,10 @@ def plan_rows(roadmap: Roadmap, filters: PlanFilters | None = None, sections: li
 
     def walk(parent_id: int | None, depth: int) -> bool:
         """Append the subtree; return whether it had a measure (filters hide empty sections)."""
-        items = sorted(children.get(parent_id, []), key=lambda obj: (obj.order, isinstance(obj, Measure), obj.pk))
+        items = sorted(
+            children.get(parent_id, []),
+            key=lambda obj: (obj.order, isinstance(obj, Measure), obj.pk),
+        )
         found = False
         for item in items:
             if isinstance(item, Section):
@@ -124,12 +135,17 @@ def _filter_measures(qs, sections: list[Section], filters: PlanFilters):
     if filters.due_this_month:
         first = today.replace(day=1)
         last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
-        qs = qs.filter(Exists(MeasureWindow.objects.filter(measure=OuterRef("pk"), due_on__range=(first, last))))
+        qs = qs.filter(
+            Exists(
+                MeasureWindow.objects.filter(measure=OuterRef("pk"), due_on__range=(first, last))
+            )
+        )
     if filters.overdue:
         # Until execution marks exist, a measure is overdue when a due date has passed and
         # the completion column is empty.
         qs = qs.filter(
-            Exists(MeasureWindow.objects.filter(measure=OuterRef("pk"), due_on__lt=today)), status_text=""
+            Exists(MeasureWindow.objects.filter(measure=OuterRef("pk"), due_on__lt=today)),
+            status_text="",
         )
     if filters.unscheduled:
         qs = qs.filter(schedule_kind=ScheduleKind.UNSCHEDULED)
@@ -139,7 +155,9 @@ def _filter_measures(qs, sections: list[Section], filters: PlanFilters):
 def review_list(roadmap: Roadmap):
     """Measures whose deadline could not be placed in time: the coordinator reviews them."""
     return (
-        Measure.objects.filter(roadmap=roadmap, schedule_kind=ScheduleKind.UNSCHEDULED, schedule_overridden=False)
+        Measure.objects.filter(
+            roadmap=roadmap, schedule_kind=ScheduleKind.UNSCHEDULED, schedule_overridden=False
+        )
         .select_related("section")
         .order_by("order", "pk")
     )
@@ -165,9 +183,14 @@ def template_copies(template: Roadmap, user) -> list[CopyStatus]:
     from .constants import RoadmapStatus
 
     copies = list(
-        Roadmap.objects.for_user(user, "view").filter(template=template).select_related("owner").order_by("owner__short_name")
+        Roadmap.objects.for_user(user, "view")
+        .filter(template=template)
+        .select_related("owner")
+        .order_by("owner__short_name")
     )
-    template_measures = {m.number.strip() or m.title.strip(): m for m in Measure.objects.filter(roadmap=template)}
+    template_measures = {
+        m.number.strip() or m.title.strip(): m for m in Measure.objects.filter(roadmap=template)
+    }
     by_copy: dict[int, list[Measure]] = {c.pk: [] for c in copies}
     for measure in Measure.objects.filter(roadmap__in=copies).order_by("order"):
         by_copy[measure.roadmap_id].append(measure)
@@ -181,14 +204,20 @@ def template_copies(template: Roadmap, user) -> list[CopyStatus]:
             for key, m in measures.items()
             if key in template_measures
             and (m.title, m.deadline_text, m.result, m.responsible_text)
-            != (template_measures[key].title, template_measures[key].deadline_text, template_measures[key].result, template_measures[key].responsible_text)
+            != (
+                template_measures[key].title,
+                template_measures[key].deadline_text,
+                template_measures[key].result,
+                template_measures[key].responsible_text,
+            )
         ]
         filled = bool(added or removed or changed or any(m.status_text for m in measures.values()))
         result.append(
             CopyStatus(
                 copy=copy,
                 filled=filled,
-                approved=copy.status in {RoadmapStatus.APPROVED, RoadmapStatus.EXECUTION, RoadmapStatus.CLOSED},
+                approved=copy.status
+                in {RoadmapStatus.APPROVED, RoadmapStatus.EXECUTION, RoadmapStatus.CLOSED},
                 added=added,
                 removed=removed,
                 changed=changed,
@@ -235,7 +264,11 @@ def plan_history(roadmap: Roadmap, limit: int = 200) -> list:
 
 
 def measure_history(measure: Measure) -> list:
-    records = list(Measure.history.filter(id=measure.pk).select_related("history_user").order_by("-history_date"))
+    records = list(
+        Measure.history.filter(id=measure.pk)
+        .select_related("history_user")
+        .order_by("-history_date")
+    )
     for newer, older in zip(records, records[1:], strict=False):
         delta = newer.diff_against(older)
         newer.changed_fields = [(change.field, change.old, change.new) for change in delta.changes]
@@ -246,6 +279,8 @@ def sibling_ids(roadmap: Roadmap, parent: Section | None) -> list[tuple[str, int
     """("section"|"measure", id) of the children of ``parent`` in their order."""
     sections = Section.objects.filter(roadmap=roadmap, parent=parent).values_list("pk", "order")
     measures = Measure.objects.filter(roadmap=roadmap, section=parent).values_list("pk", "order")
-    items = [("section", pk, order) for pk, order in sections] + [("measure", pk, order) for pk, order in measures]
+    items = [("section", pk, order) for pk, order in sections] + [
+        ("measure", pk, order) for pk, order in measures
+    ]
     items.sort(key=lambda item: (item[2], item[0] == "measure", item[1]))
     return [(kind, pk) for kind, pk, _ in items]

@@ -89,7 +89,9 @@ def _require_editable(roadmap: Roadmap) -> None:
 def _lock(model, pk: int, expected_version: int | None, submitted: dict, fields: list[str]):
     obj = model.objects.select_for_update().get(pk=pk)
     if expected_version is not None and obj.version != expected_version:
-        raise EditConflict(current={name: getattr(obj, name) for name in fields}, submitted=submitted)
+        raise EditConflict(
+            current={name: getattr(obj, name) for name in fields}, submitted=submitted
+        )
     return obj
 
 
@@ -106,7 +108,9 @@ def _next_order(roadmap: Roadmap, parent: Section | None) -> int:
     """Sections and measures share one sequence among the children of a parent, so the
     document's interleaving is kept."""
     sections = Section.objects.filter(roadmap=roadmap, parent=parent).aggregate(m=Max("order"))["m"]
-    measures = Measure.objects.filter(roadmap=roadmap, section=parent).aggregate(m=Max("order"))["m"]
+    measures = Measure.objects.filter(roadmap=roadmap, section=parent).aggregate(m=Max("order"))[
+        "m"
+    ]
     return max(sections or 0, measures or 0) + 1
 
 
@@ -124,7 +128,8 @@ def _store_windows(measure: Measure, derived: schedules.Derived | None) -> None:
         return
     MeasureWindow.objects.filter(measure=measure).delete()
     MeasureWindow.objects.bulk_create(
-        MeasureWindow(measure=measure, starts_on=start, due_on=end) for start, end in derived.windows
+        MeasureWindow(measure=measure, starts_on=start, due_on=end)
+        for start, end in derived.windows
     )
 
 
@@ -132,8 +137,22 @@ def _store_windows(measure: Measure, derived: schedules.Derived | None) -> None:
 
 
 @transaction.atomic
-def roadmap_create(*, acting_user, owner, title: str, period_start: datetime.date, period_end: datetime.date, **fields) -> Roadmap:
-    roadmap = Roadmap(owner=owner, title=title, period_start=period_start, period_end=period_end, created_by=acting_user)
+def roadmap_create(
+    *,
+    acting_user,
+    owner,
+    title: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    **fields,
+) -> Roadmap:
+    roadmap = Roadmap(
+        owner=owner,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        created_by=acting_user,
+    )
     _apply(roadmap, fields, ROADMAP_HEADER_FIELDS)
     roadmap.full_clean()
     roadmap._history_user = acting_user
@@ -143,7 +162,9 @@ def roadmap_create(*, acting_user, owner, title: str, period_start: datetime.dat
 
 
 @transaction.atomic
-def roadmap_update(*, roadmap: Roadmap, acting_user, data: dict, expected_version: int | None) -> Roadmap:
+def roadmap_update(
+    *, roadmap: Roadmap, acting_user, data: dict, expected_version: int | None
+) -> Roadmap:
     _require(roadmap, acting_user)
     roadmap = _lock(Roadmap, roadmap.pk, expected_version, data, ROADMAP_HEADER_FIELDS)
     _require_editable(roadmap)
@@ -180,7 +201,12 @@ def _rederive_all(roadmap: Roadmap, acting_user) -> None:
 
 @transaction.atomic
 def roadmap_duplicate(
-    *, roadmap: Roadmap, acting_user, title: str, period_start: datetime.date, period_end: datetime.date
+    *,
+    roadmap: Roadmap,
+    acting_user,
+    title: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
 ) -> Roadmap:
     """Start next year's plan from this one: same owner, sections and measures, a new
     period (schedules derived anew), draft status, no approval and no agreement answers."""
@@ -194,7 +220,16 @@ def roadmap_duplicate(
         **{
             name: getattr(roadmap, name)
             for name in ROADMAP_HEADER_FIELDS
-            if name not in {"title", "period_start", "period_end", "period_text", "approval_date", "approval_date_text", "approval_order"}
+            if name
+            not in {
+                "title",
+                "period_start",
+                "period_end",
+                "period_text",
+                "approval_date",
+                "approval_date_text",
+                "approval_order",
+            }
         },
     )
     _copy_contents(roadmap, copy, acting_user)
@@ -225,7 +260,9 @@ def _copy_contents(source: Roadmap, target: Roadmap, acting_user) -> None:
         if len(rest) == len(pending):  # a cycle cannot happen through the services; stop anyway
             break
         pending = rest
-    for measure in Measure.objects.filter(roadmap=source).prefetch_related("responsible_organisations", "assigned_organisations"):
+    for measure in Measure.objects.filter(roadmap=source).prefetch_related(
+        "responsible_organisations", "assigned_organisations"
+    ):
         new = Measure(
             roadmap=target,
             section=section_map.get(measure.section_id),
@@ -256,7 +293,13 @@ def _copy_contents(source: Roadmap, target: Roadmap, acting_user) -> None:
 
 @transaction.atomic
 def section_create(
-    *, roadmap: Roadmap, acting_user, title: str, number: str = "", parent: Section | None = None, is_group: bool = False
+    *,
+    roadmap: Roadmap,
+    acting_user,
+    title: str,
+    number: str = "",
+    parent: Section | None = None,
+    is_group: bool = False,
 ) -> Section:
     _require(roadmap, acting_user)
     _require_editable(roadmap)
@@ -269,7 +312,9 @@ def section_create(
 
 
 @transaction.atomic
-def section_update(*, section: Section, acting_user, data: dict, expected_version: int | None) -> Section:
+def section_update(
+    *, section: Section, acting_user, data: dict, expected_version: int | None
+) -> Section:
     _require(section.roadmap, acting_user)
     _require_editable(section.roadmap)
     section = _lock(Section, section.pk, expected_version, data, SECTION_FIELDS)
@@ -307,7 +352,9 @@ def section_delete(*, section: Section, acting_user) -> None:
 
 
 @transaction.atomic
-def measure_create(*, roadmap: Roadmap, acting_user, section: Section | None = None, **fields) -> Measure:
+def measure_create(
+    *, roadmap: Roadmap, acting_user, section: Section | None = None, **fields
+) -> Measure:
     _require(roadmap, acting_user)
     _require_editable(roadmap)
     measure = Measure(roadmap=roadmap, section=section)
@@ -322,7 +369,9 @@ def measure_create(*, roadmap: Roadmap, acting_user, section: Section | None = N
 
 
 @transaction.atomic
-def measure_update(*, measure: Measure, acting_user, data: dict, expected_version: int | None) -> Measure:
+def measure_update(
+    *, measure: Measure, acting_user, data: dict, expected_version: int | None
+) -> Measure:
     roadmap = measure.roadmap
     _require(roadmap, acting_user)
     _require_editable(roadmap)
@@ -344,7 +393,9 @@ def measure_update(*, measure: Measure, acting_user, data: dict, expected_versio
 
 
 @transaction.atomic
-def measure_set_schedule(*, measure: Measure, acting_user, kind: str | None, windows: list, expected_version: int | None) -> Measure:
+def measure_set_schedule(
+    *, measure: Measure, acting_user, kind: str | None, windows: list, expected_version: int | None
+) -> Measure:
     """Correct the derived schedule by hand (``kind=None`` goes back to the derived one).
     The deadline text stays as written."""
     roadmap = measure.roadmap
@@ -365,10 +416,14 @@ def measure_set_schedule(*, measure: Measure, acting_user, kind: str | None, win
         derived = schedules.manual(kind, windows, roadmap.period_start, roadmap.period_end)
         measure.schedule_overridden = True
         measure.schedule_kind = derived.kind
-        measure.manual_windows = [[start.isoformat(), end.isoformat()] for start, end in derived.windows]
+        measure.manual_windows = [
+            [start.isoformat(), end.isoformat()] for start, end in derived.windows
+        ]
     measure.version = F("version") + 1
     measure._history_user = acting_user
-    measure.save(update_fields=["schedule_overridden", "schedule_kind", "manual_windows", "version"])
+    measure.save(
+        update_fields=["schedule_overridden", "schedule_kind", "manual_windows", "version"]
+    )
     _store_windows(measure, derived)
     measure.refresh_from_db()
     return measure
@@ -383,7 +438,9 @@ def measure_delete(*, measure: Measure, acting_user) -> None:
 
 
 @transaction.atomic
-def item_move(*, item: Section | Measure, acting_user, parent: Section | None, position: int) -> None:
+def item_move(
+    *, item: Section | Measure, acting_user, parent: Section | None, position: int
+) -> None:
     """Move a section or a measure to ``position`` (0-based) among the children of
     ``parent`` (None: the top level) of the same plan; siblings are renumbered in order
     (the written numbers stay as they are), and the bulk write is kept in history."""
@@ -417,9 +474,21 @@ def item_move(*, item: Section | Measure, acting_user, parent: Section | None, p
             obj.order = index
             (changed_sections if isinstance(obj, Section) else changed_measures).append(obj)
     if changed_sections:
-        bulk_update_with_history(changed_sections, Section, ["order", "parent"], default_user=acting_user, default_change_reason="Перемещение")
+        bulk_update_with_history(
+            changed_sections,
+            Section,
+            ["order", "parent"],
+            default_user=acting_user,
+            default_change_reason="Перемещение",
+        )
     if changed_measures:
-        bulk_update_with_history(changed_measures, Measure, ["order", "section"], default_user=acting_user, default_change_reason="Перемещение")
+        bulk_update_with_history(
+            changed_measures,
+            Measure,
+            ["order", "section"],
+            default_user=acting_user,
+            default_change_reason="Перемещение",
+        )
 
 
 # --- assignment --------------------------------------------------------------------------
@@ -442,7 +511,11 @@ def measure_assign(*, measure: Measure, acting_user, mode: str, organisations=()
     if mode == AssignmentMode.ORGANISATIONS:
         if not organisations:
             raise ValidationError("Выберите хотя бы одну организацию.")
-        visible = set(Organisation.objects.for_user(acting_user, "view").filter(pk__in=[o.pk for o in organisations]).values_list("pk", flat=True))
+        visible = set(
+            Organisation.objects.for_user(acting_user, "view")
+            .filter(pk__in=[o.pk for o in organisations])
+            .values_list("pk", flat=True)
+        )
         if visible != {o.pk for o in organisations}:
             raise PermissionDenied(FORBIDDEN_MESSAGE)
     else:
@@ -468,8 +541,12 @@ def assigned_organisations(measure: Measure):
     if mode == AssignmentMode.LOW_RESULTS:
         owner = measure.roadmap.owner
         if owner.municipality_id is None:
-            return Organisation.objects.schools().filter(region_id=owner.region_id, is_low_results=True, is_active=True)
-        return Organisation.objects.schools().filter(municipality_id=owner.municipality_id, is_low_results=True, is_active=True)
+            return Organisation.objects.schools().filter(
+                region_id=owner.region_id, is_low_results=True, is_active=True
+            )
+        return Organisation.objects.schools().filter(
+            municipality_id=owner.municipality_id, is_low_results=True, is_active=True
+        )
     if mode == AssignmentMode.PLAN_GROUP:
         return measure.roadmap.school_group.all()
     return Organisation.objects.none()
@@ -481,7 +558,12 @@ def roadmap_set_school_group(*, roadmap: Roadmap, acting_user, schools) -> Roadm
 
     _require(roadmap, acting_user)
     schools = list(schools)
-    visible = set(Organisation.objects.for_user(acting_user, "view").schools().filter(pk__in=[s.pk for s in schools]).values_list("pk", flat=True))
+    visible = set(
+        Organisation.objects.for_user(acting_user, "view")
+        .schools()
+        .filter(pk__in=[s.pk for s in schools])
+        .values_list("pk", flat=True)
+    )
     if visible != {s.pk for s in schools}:
         raise PermissionDenied(FORBIDDEN_MESSAGE)
     roadmap.school_group.set(schools)
@@ -503,10 +585,19 @@ def template_distribute(*, template: Roadmap, acting_user, schools) -> list[Road
     if not template.is_template:
         raise ValidationError("Раздавать школам можно только план, отмеченный как шаблон.")
     schools = list(schools)
-    visible = set(Organisation.objects.for_user(acting_user, "view").schools().filter(pk__in=[s.pk for s in schools]).values_list("pk", flat=True))
+    visible = set(
+        Organisation.objects.for_user(acting_user, "view")
+        .schools()
+        .filter(pk__in=[s.pk for s in schools])
+        .values_list("pk", flat=True)
+    )
     if visible != {s.pk for s in schools}:
         raise PermissionDenied(FORBIDDEN_MESSAGE)
-    have = set(Roadmap.objects.filter(template=template, owner__in=schools).values_list("owner_id", flat=True))
+    have = set(
+        Roadmap.objects.filter(template=template, owner__in=schools).values_list(
+            "owner_id", flat=True
+        )
+    )
     copies = []
     for school in schools:
         if school.pk in have:
@@ -522,7 +613,11 @@ def template_distribute(*, template: Roadmap, acting_user, schools) -> list[Road
             period_text=template.period_text,
             columns=template.columns,
             created_by=acting_user,
-            **{name: getattr(template, name) for name in ROADMAP_HEADER_FIELDS if name.startswith("passport_")},
+            **{
+                name: getattr(template, name)
+                for name in ROADMAP_HEADER_FIELDS
+                if name.startswith("passport_")
+            },
         )
         copy.full_clean()
         copy._history_user = acting_user

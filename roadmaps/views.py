@@ -43,7 +43,10 @@ def _int(value) -> int | None:
 
 
 def _can_edit(user, roadmap: Roadmap) -> bool:
-    return roadmap.status in services.EDITABLE_STATUSES and Roadmap.objects.for_user(user, "change").filter(pk=roadmap.pk).exists()
+    return (
+        roadmap.status in services.EDITABLE_STATUSES
+        and Roadmap.objects.for_user(user, "change").filter(pk=roadmap.pk).exists()
+    )
 
 
 def _columns(roadmap: Roadmap) -> list[tuple[str, str]]:
@@ -82,7 +85,9 @@ def _plan_context(request, roadmap: Roadmap, *, print_view: bool = False) -> dic
 @login_required
 def roadmap_list(request):
     search = request.GET.get("q", "").strip()[:200]
-    page = Paginator(selectors.roadmap_list(request.user, search=search), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.roadmap_list(request.user, search=search), 50).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "roadmaps/roadmap_list.html",
@@ -120,7 +125,9 @@ def roadmap_create(request):
             form.add_error(None, error)
         else:
             if data["is_template"]:
-                services.roadmap_mark_template(roadmap=roadmap, acting_user=request.user, is_template=True)
+                services.roadmap_mark_template(
+                    roadmap=roadmap, acting_user=request.user, is_template=True
+                )
             messages.success(request, "План создан. Добавьте разделы и мероприятия.")
             return redirect("roadmap_detail", pk=roadmap.pk)
     return render(request, "roadmaps/roadmap_form.html", {"form": form})
@@ -148,10 +155,16 @@ def roadmap_print(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def roadmap_edit(request, pk: int):
     roadmap = get_object_for_user(Roadmap, request.user, pk, "change")
-    form = RoadmapHeaderForm(request.POST or None, instance=roadmap, initial={"version": roadmap.version})
+    form = RoadmapHeaderForm(
+        request.POST or None, instance=roadmap, initial={"version": roadmap.version}
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in services.ROADMAP_HEADER_FIELDS if name in form.cleaned_data}
+        data = {
+            name: form.cleaned_data[name]
+            for name in services.ROADMAP_HEADER_FIELDS
+            if name in form.cleaned_data
+        }
         try:
             services.roadmap_update(
                 roadmap=Roadmap.objects.for_user(request.user, "change").get(pk=pk),
@@ -166,7 +179,11 @@ def roadmap_edit(request, pk: int):
         else:
             messages.success(request, "Шапка плана сохранена.")
             return redirect("roadmap_detail", pk=pk)
-    return render(request, "roadmaps/roadmap_edit.html", {"form": form, "roadmap": roadmap, "conflict": conflict})
+    return render(
+        request,
+        "roadmaps/roadmap_edit.html",
+        {"form": form, "roadmap": roadmap, "conflict": conflict},
+    )
 
 
 @login_required
@@ -180,16 +197,22 @@ def roadmap_duplicate(request, pk: int):
     initial = {"title": roadmap.title}
     if roadmap.period_start and roadmap.period_end:
         years = roadmap.period_end.year - roadmap.period_start.year + 1
-        initial["period_start"] = roadmap.period_start.replace(year=roadmap.period_start.year + years)
+        initial["period_start"] = roadmap.period_start.replace(
+            year=roadmap.period_start.year + years
+        )
         initial["period_end"] = roadmap.period_end.replace(year=roadmap.period_end.year + years)
     form = DuplicateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            copy = services.roadmap_duplicate(roadmap=roadmap, acting_user=request.user, **form.cleaned_data)
+            copy = services.roadmap_duplicate(
+                roadmap=roadmap, acting_user=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Создан новый план на основе прежнего. Сроки пересчитаны под новый период.")
+            messages.success(
+                request, "Создан новый план на основе прежнего. Сроки пересчитаны под новый период."
+            )
             return redirect("roadmap_detail", pk=copy.pk)
     return render(request, "roadmaps/roadmap_duplicate.html", {"form": form, "roadmap": roadmap})
 
@@ -197,13 +220,21 @@ def roadmap_duplicate(request, pk: int):
 @login_required
 def roadmap_history(request, pk: int):
     roadmap = get_object_for_user(Roadmap, request.user, pk)
-    return render(request, "roadmaps/roadmap_history.html", {"roadmap": roadmap, "records": selectors.plan_history(roadmap)})
+    return render(
+        request,
+        "roadmaps/roadmap_history.html",
+        {"roadmap": roadmap, "records": selectors.plan_history(roadmap)},
+    )
 
 
 @login_required
 def roadmap_review(request, pk: int):
     roadmap = get_object_for_user(Roadmap, request.user, pk, "change")
-    return render(request, "roadmaps/roadmap_review.html", {"roadmap": roadmap, "measures": selectors.review_list(roadmap)})
+    return render(
+        request,
+        "roadmaps/roadmap_review.html",
+        {"roadmap": roadmap, "measures": selectors.review_list(roadmap)},
+    )
 
 
 # --- sections ----------------------------------------------------------------------------
@@ -238,18 +269,26 @@ def section_edit(request, pk: int):
     section = get_object_for_user(Section, request.user, pk, "change", select_related=("roadmap",))
     roadmap = section.roadmap
     form = SectionForm(
-        request.POST or None, instance=section, roadmap=roadmap, initial={"version": section.version, "parent": section.parent_id}
+        request.POST or None,
+        instance=section,
+        roadmap=roadmap,
+        initial={"version": section.version, "parent": section.parent_id},
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.SECTION_FIELDS}
         try:
             section = services.section_update(
-                section=section, acting_user=request.user, data=data, expected_version=form.cleaned_data.get("version")
+                section=section,
+                acting_user=request.user,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
             )
             parent = form.cleaned_data["parent"]
             if parent != section.parent:
-                services.item_move(item=section, acting_user=request.user, parent=parent, position=10**6)
+                services.item_move(
+                    item=section, acting_user=request.user, parent=parent, position=10**6
+                )
         except services.EditConflict as error:
             conflict = error
         except ValidationError as error:
@@ -261,7 +300,13 @@ def section_edit(request, pk: int):
     template = "roadmaps/section_form.html"
     if _is_htmx(request):
         template = "roadmaps/roadmap_detail.html#section-edit-row"
-    context = {"form": form, "roadmap": roadmap, "section": section, "conflict": conflict, "columns": _columns(roadmap)}
+    context = {
+        "form": form,
+        "roadmap": roadmap,
+        "section": section,
+        "conflict": conflict,
+        "columns": _columns(roadmap),
+    }
     context["column_count"] = len(context["columns"]) + 2
     return render(request, template, context)
 
@@ -289,7 +334,9 @@ def section_delete(request, pk: int):
 
 def _row_response(request, roadmap: Roadmap, kind: str, obj) -> HttpResponse:
     """Re-render one row of the plan table after an inline edit."""
-    rows = [row for row in selectors.plan_rows(roadmap) if row.kind == kind and row.obj.pk == obj.pk]
+    rows = [
+        row for row in selectors.plan_rows(roadmap) if row.kind == kind and row.obj.pk == obj.pk
+    ]
     columns = _columns(roadmap)
     context = {
         "roadmap": roadmap,
@@ -316,13 +363,21 @@ def measure_create(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.MEASURE_FIELDS}
         try:
-            measure = services.measure_create(roadmap=roadmap, acting_user=request.user, section=section, **data)
+            measure = services.measure_create(
+                roadmap=roadmap, acting_user=request.user, section=section, **data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, f"Мероприятие {measure.number} добавлено.".replace("  ", " "))
-            return redirect(f"{reverse('roadmap_detail', kwargs={'pk': roadmap.pk})}#measure-{measure.pk}")
-    return render(request, "roadmaps/measure_form.html", {"form": form, "roadmap": roadmap, "section": section})
+            return redirect(
+                f"{reverse('roadmap_detail', kwargs={'pk': roadmap.pk})}#measure-{measure.pk}"
+            )
+    return render(
+        request,
+        "roadmaps/measure_form.html",
+        {"form": form, "roadmap": roadmap, "section": section},
+    )
 
 
 @login_required
@@ -343,21 +398,28 @@ def measure_edit(request, pk: int):
         data = {name: form.cleaned_data[name] for name in services.MEASURE_FIELDS}
         try:
             measure = services.measure_update(
-                measure=measure, acting_user=request.user, data=data, expected_version=form.cleaned_data.get("version")
+                measure=measure,
+                acting_user=request.user,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
             )
         except services.EditConflict as error:
             conflict = error
             # Offer the current version as the base of the next save.
             form = MeasureForm(request.POST, instance=measure, initial={"version": measure.version})
             form.data = form.data.copy()
-            form.data["version"] = Measure.objects.for_user(request.user, "change").get(pk=pk).version
+            form.data["version"] = (
+                Measure.objects.for_user(request.user, "change").get(pk=pk).version
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             if _is_htmx(request):
                 return _row_response(request, roadmap, "measure", measure)
             messages.success(request, "Мероприятие сохранено.")
-            return redirect(f"{reverse('roadmap_detail', kwargs={'pk': roadmap.pk})}#measure-{measure.pk}")
+            return redirect(
+                f"{reverse('roadmap_detail', kwargs={'pk': roadmap.pk})}#measure-{measure.pk}"
+            )
     columns = _columns(roadmap)
     context = {
         "form": form,
@@ -368,16 +430,27 @@ def measure_edit(request, pk: int):
         "columns": columns,
         "column_count": len(columns) + 2,
     }
-    template = "roadmaps/roadmap_detail.html#measure-edit-row" if _is_htmx(request) else "roadmaps/measure_form.html"
+    template = (
+        "roadmaps/roadmap_detail.html#measure-edit-row"
+        if _is_htmx(request)
+        else "roadmaps/measure_form.html"
+    )
     return render(request, template, context)
 
 
 def _conflict_rows(conflict) -> list[tuple[str, str, str]]:
     if conflict is None:
         return []
-    labels = {"number": "№", "title": "Мероприятие", "deadline_text": "Сроки", "audience": "Целевая аудитория",
-              "responsible_text": "Ответственные", "result": "Результат", "indicator_text": "Индикатор",
-              "status_text": "Отметка об исполнении"}
+    labels = {
+        "number": "№",
+        "title": "Мероприятие",
+        "deadline_text": "Сроки",
+        "audience": "Целевая аудитория",
+        "responsible_text": "Ответственные",
+        "result": "Результат",
+        "indicator_text": "Индикатор",
+        "status_text": "Отметка об исполнении",
+    }
     rows = []
     for name, label in labels.items():
         theirs = conflict.current.get(name, "")
@@ -430,9 +503,17 @@ def measure_schedule(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Срок мероприятия сохранён. Текст в столбце «Сроки» остался как написан.")
-            return redirect(f"{reverse('roadmap_detail', kwargs={'pk': roadmap.pk})}#measure-{measure.pk}")
-    return render(request, "roadmaps/measure_schedule.html", {"form": form, "measure": measure, "roadmap": roadmap, "windows": windows})
+            messages.success(
+                request, "Срок мероприятия сохранён. Текст в столбце «Сроки» остался как написан."
+            )
+            return redirect(
+                f"{reverse('roadmap_detail', kwargs={'pk': roadmap.pk})}#measure-{measure.pk}"
+            )
+    return render(
+        request,
+        "roadmaps/measure_schedule.html",
+        {"form": form, "measure": measure, "roadmap": roadmap, "windows": windows},
+    )
 
 
 @login_required
@@ -441,7 +522,11 @@ def measure_history(request, pk: int):
     return render(
         request,
         "roadmaps/measure_history.html",
-        {"measure": measure, "roadmap": measure.roadmap, "records": selectors.measure_history(measure)},
+        {
+            "measure": measure,
+            "roadmap": measure.roadmap,
+            "records": selectors.measure_history(measure),
+        },
     )
 
 
@@ -452,7 +537,10 @@ def measure_assign(request, pk: int):
     form = AssignForm(
         request.POST or None,
         user=request.user,
-        initial={"mode": measure.assignment_mode, "organisations": list(measure.assigned_organisations.all())},
+        initial={
+            "mode": measure.assignment_mode,
+            "organisations": list(measure.assigned_organisations.all()),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -466,11 +554,18 @@ def measure_assign(request, pk: int):
             form.add_error(None, error)
         else:
             messages.success(request, "Назначение сохранено.")
-            return redirect(f"{reverse('roadmap_detail', kwargs={'pk': measure.roadmap_id})}#measure-{measure.pk}")
+            return redirect(
+                f"{reverse('roadmap_detail', kwargs={'pk': measure.roadmap_id})}#measure-{measure.pk}"
+            )
     return render(
         request,
         "roadmaps/measure_assign.html",
-        {"form": form, "measure": measure, "roadmap": measure.roadmap, "assigned": services.assigned_organisations(measure)},
+        {
+            "form": form,
+            "measure": measure,
+            "roadmap": measure.roadmap,
+            "assigned": services.assigned_organisations(measure),
+        },
     )
 
 
@@ -493,7 +588,9 @@ def item_move(request, pk: int):
     parent = current_parent
     if "parent" in request.POST:
         parent_id = _int(request.POST.get("parent"))
-        parent = get_object_for_user(Section, request.user, parent_id, "change") if parent_id else None
+        parent = (
+            get_object_for_user(Section, request.user, parent_id, "change") if parent_id else None
+        )
     siblings = selectors.sibling_ids(roadmap, current_parent)
     index = siblings.index((kind, item.pk)) if (kind, item.pk) in siblings else len(siblings)
     direction = request.POST.get("direction")
@@ -525,11 +622,16 @@ def roadmap_distribute(request, pk: int):
     form = SchoolsForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            copies = services.template_distribute(template=template, acting_user=request.user, schools=form.cleaned_data["schools"])
+            copies = services.template_distribute(
+                template=template, acting_user=request.user, schools=form.cleaned_data["schools"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Шаблон передан школам: {len(copies)}. Школы, у которых уже есть копия, пропущены.")
+            messages.success(
+                request,
+                f"Шаблон передан школам: {len(copies)}. Школы, у которых уже есть копия, пропущены.",
+            )
             return redirect("roadmap_copies", pk=template.pk)
     return render(request, "roadmaps/roadmap_distribute.html", {"form": form, "roadmap": template})
 
@@ -538,5 +640,7 @@ def roadmap_distribute(request, pk: int):
 def roadmap_copies(request, pk: int):
     template = get_object_for_user(Roadmap, request.user, pk)
     return render(
-        request, "roadmaps/roadmap_copies.html", {"roadmap": template, "copies": selectors.template_copies(template, request.user)}
+        request,
+        "roadmaps/roadmap_copies.html",
+        {"roadmap": template, "copies": selectors.template_copies(template, request.user)},
     )

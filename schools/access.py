@@ -86,7 +86,9 @@ def permission_name(model: type[models.Model], action: str) -> str:
     if action in BASIC_ACTIONS:
         return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
     if "." not in action:
-        raise ValueError(f"Unknown action {action!r}: use view/change/add/delete or 'app.codename'.")
+        raise ValueError(
+            f"Unknown action {action!r}: use view/change/add/delete or 'app.codename'."
+        )
     return action
 
 
@@ -97,7 +99,9 @@ class _AccessCache:
         from .models import CuratorAssignment, Membership
 
         self.memberships = list(
-            Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).values_list(
+            Membership.objects.filter(
+                user=user, is_active=True, organisation__is_active=True
+            ).values_list(
                 "role",
                 "organisation_id",
                 "organisation__kind",
@@ -140,7 +144,12 @@ def forget(user) -> None:
 
 def scope_for(user, perm: str) -> Scope:
     """The reach of one permission for one person."""
-    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
+    if (
+        user is None
+        or isinstance(user, AnonymousUser)
+        or not user.is_authenticated
+        or not user.is_active
+    ):
         return Scope()
     if user.is_superuser:
         return Scope(everything=True)
@@ -224,7 +233,12 @@ class ScopedQuerySet(models.QuerySet):
 
 
 def get_object_for_user(
-    model: type[models.Model], user, pk, action: str = "view", *, select_related: tuple[str, ...] = ()
+    model: type[models.Model],
+    user,
+    pk,
+    action: str = "view",
+    *,
+    select_related: tuple[str, ...] = (),
 ):
     """One object through the access model: 404 when missing or foreign, 403 when
     visible but the verb is not allowed."""

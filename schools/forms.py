@@ -14,7 +14,9 @@ class BootstrapMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.HiddenInput)):
+            if isinstance(
+                widget, (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.HiddenInput)
+            ):
                 continue
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -27,10 +29,17 @@ class BootstrapMixin:
 
 class OrganisationFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label="Поиск", required=False, max_length=200)
-    kind = forms.ChoiceField(label="Тип", required=False, choices=[("", "Все типы"), *OrganisationKind.choices])
-    municipality = forms.ModelChoiceField(label="Муниципалитет", required=False, queryset=None, empty_label="Все муниципалитеты")
+    kind = forms.ChoiceField(
+        label="Тип", required=False, choices=[("", "Все типы"), *OrganisationKind.choices]
+    )
+    municipality = forms.ModelChoiceField(
+        label="Муниципалитет", required=False, queryset=None, empty_label="Все муниципалитеты"
+    )
     flags = forms.MultipleChoiceField(
-        label="Признаки", required=False, choices=list(FLAG_LABELS.items()), widget=forms.CheckboxSelectMultiple
+        label="Признаки",
+        required=False,
+        choices=list(FLAG_LABELS.items()),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, municipalities, **kwargs):
@@ -40,8 +49,12 @@ class OrganisationFilterForm(BootstrapMixin, forms.Form):
 
 class PersonFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label="Поиск", required=False, max_length=200)
-    role = forms.ChoiceField(label="Роль", required=False, choices=[("", "Все роли"), *Role.choices])
-    municipality = forms.ModelChoiceField(label="Муниципалитет", required=False, queryset=None, empty_label="Все муниципалитеты")
+    role = forms.ChoiceField(
+        label="Роль", required=False, choices=[("", "Все роли"), *Role.choices]
+    )
+    municipality = forms.ModelChoiceField(
+        label="Муниципалитет", required=False, queryset=None, empty_label="Все муниципалитеты"
+    )
 
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,7 +86,14 @@ class OrganisationForm(BootstrapMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.is_school:
-            for name in ["level", "is_low_results", "is_unfavourable", "is_leader", "growth_year_from", "growth_year_to"]:
+            for name in [
+                "level",
+                "is_low_results",
+                "is_unfavourable",
+                "is_leader",
+                "growth_year_from",
+                "growth_year_to",
+            ]:
                 del self.fields[name]
 
     def clean(self):

@@ -95,11 +95,21 @@ class Organisation(models.Model):
     phone = models.CharField("телефон", max_length=50, blank=True)
 
     # School attributes (DOMAIN.md, «School flags that matter»).
-    level = models.CharField("уровень образования", max_length=20, choices=SchoolLevel.choices, blank=True)
-    is_low_results = models.BooleanField("ШНОР", default=False, help_text="Школа с низкими образовательными результатами")
-    is_unfavourable = models.BooleanField("ШНСУ", default=False, help_text="Школа, функционирующая в неблагоприятных социальных условиях")
+    level = models.CharField(
+        "уровень образования", max_length=20, choices=SchoolLevel.choices, blank=True
+    )
+    is_low_results = models.BooleanField(
+        "ШНОР", default=False, help_text="Школа с низкими образовательными результатами"
+    )
+    is_unfavourable = models.BooleanField(
+        "ШНСУ",
+        default=False,
+        help_text="Школа, функционирующая в неблагоприятных социальных условиях",
+    )
     is_leader = models.BooleanField("базовая школа / школа-лидер", default=False)
-    growth_year_from = models.PositiveSmallIntegerField("«школа роста» с года", null=True, blank=True)
+    growth_year_from = models.PositiveSmallIntegerField(
+        "«школа роста» с года", null=True, blank=True
+    )
     growth_year_to = models.PositiveSmallIntegerField("«школа роста» по год", null=True, blank=True)
 
     is_active = models.BooleanField("действует", default=True)
@@ -156,19 +166,38 @@ class Organisation(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.municipality_id and self.region_id and self.municipality.region_id != self.region_id:
+        if (
+            self.municipality_id
+            and self.region_id
+            and self.municipality.region_id != self.region_id
+        ):
             errors["municipality"] = "Муниципалитет относится к другому региону."
-        if self.kind in {OrganisationKind.MUNICIPAL_AUTHORITY, OrganisationKind.SCHOOL} and not self.municipality_id:
-            errors["municipality"] = "Для муниципального органа управления и школы укажите муниципалитет."
+        if (
+            self.kind in {OrganisationKind.MUNICIPAL_AUTHORITY, OrganisationKind.SCHOOL}
+            and not self.municipality_id
+        ):
+            errors["municipality"] = (
+                "Для муниципального органа управления и школы укажите муниципалитет."
+            )
         if self.kind == OrganisationKind.REGIONAL_AUTHORITY and self.municipality_id:
             errors["municipality"] = "Региональная организация не относится к муниципалитету."
         if self.kind != OrganisationKind.SCHOOL and (
-            self.level or self.is_low_results or self.is_unfavourable or self.is_leader or self.growth_year_from
+            self.level
+            or self.is_low_results
+            or self.is_unfavourable
+            or self.is_leader
+            or self.growth_year_from
         ):
-            errors["kind"] = "Уровень и признаки ШНОР/ШНСУ/лидер/«школа роста» бывают только у школ."
+            errors["kind"] = (
+                "Уровень и признаки ШНОР/ШНСУ/лидер/«школа роста» бывают только у школ."
+            )
         if self.growth_year_to and not self.growth_year_from:
             errors["growth_year_from"] = "Укажите, с какого года школа — «школа роста»."
-        if self.growth_year_from and self.growth_year_to and self.growth_year_to < self.growth_year_from:
+        if (
+            self.growth_year_from
+            and self.growth_year_to
+            and self.growth_year_to < self.growth_year_from
+        ):
             errors["growth_year_to"] = "Год окончания раньше года начала."
         if self.parent_id and self.parent_id == self.pk:
             errors["parent"] = "Организация не может быть вышестоящей для самой себя."
@@ -196,7 +225,9 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     def get_full_name(self) -> str:
-        return " ".join(part for part in (self.last_name, self.first_name, self.middle_name) if part)
+        return " ".join(
+            part for part in (self.last_name, self.first_name, self.middle_name) if part
+        )
 
     def get_short_name(self) -> str:
         initials = "".join(f"{part[0]}." for part in (self.first_name, self.middle_name) if part)
@@ -207,9 +238,14 @@ class Membership(models.Model):
     """A person's role in an organisation. Memberships are the only source of a person's
     tenant scope (see ``schools.access``)."""
 
-    user = models.ForeignKey(User, verbose_name="пользователь", on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name="пользователь", on_delete=models.CASCADE, related_name="memberships"
+    )
     organisation = models.ForeignKey(
-        Organisation, verbose_name="организация", on_delete=models.CASCADE, related_name="memberships"
+        Organisation,
+        verbose_name="организация",
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     role = models.CharField("роль", max_length=30, choices=Role.choices)
     position = models.CharField("должность в организации", max_length=300, blank=True)
@@ -224,7 +260,9 @@ class Membership(models.Model):
         verbose_name_plural = "членства (роли в организациях)"
         ordering = ["organisation__short_name", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique_role"),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique_role"
+            ),
         ]
 
     def __str__(self) -> str:

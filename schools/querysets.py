@@ -46,7 +46,9 @@ class OrganisationQuerySet(ScopedQuerySet):
         text = (text or "").strip()
         if not text:
             return self
-        return self.filter(Q(short_name__icontains=text) | Q(full_name__icontains=text) | Q(inn=text))
+        return self.filter(
+            Q(short_name__icontains=text) | Q(full_name__icontains=text) | Q(inn=text)
+        )
 
 
 class MembershipQuerySet(ScopedQuerySet):

@@ -108,7 +108,11 @@ class Reach:
 # Verbs whose reach is narrower than the role's: a methodologist sees the municipality's
 # plans but writes only their centre's; a head approves only their own organisation's.
 PERMISSION_REACH: dict[tuple[str, str], str] = {
-    **{(Role.METHODOLOGIST, perm): Reach.ORGANISATION for perm in ROADMAP_EDIT if perm != "roadmaps.view_roadmap"},
+    **{
+        (Role.METHODOLOGIST, perm): Reach.ORGANISATION
+        for perm in ROADMAP_EDIT
+        if perm != "roadmaps.view_roadmap"
+    },
     (Role.HEAD, "roadmaps.approve_roadmap"): Reach.ORGANISATION,
 }
 

@@ -17,7 +17,12 @@ FLAG_FILTERS = {
     "leader": Q(is_leader=True),
     "growth": Q(growth_year_from__isnull=False),
 }
-FLAG_LABELS = {"low_results": "ШНОР", "unfavourable": "ШНСУ", "leader": "Школа-лидер", "growth": "Школа роста"}
+FLAG_LABELS = {
+    "low_results": "ШНОР",
+    "unfavourable": "ШНСУ",
+    "leader": "Школа-лидер",
+    "growth": "Школа роста",
+}
 
 VERB_LABELS = [
     ("schools.view_organisation", "Просматривать справочник организаций"),
@@ -31,14 +36,20 @@ VERB_LABELS = [
     ("roadmaps.approve_roadmap", "Утверждать планы"),
     ("roadmaps.import_roadmap", "Импортировать планы из Word и Excel"),
 ]
-REACH_LABELS = {"region": "в регионе", "municipality": "в муниципалитете", "organisation": "в своей организации"}
+REACH_LABELS = {
+    "region": "в регионе",
+    "municipality": "в муниципалитете",
+    "organisation": "в своей организации",
+}
 
 
 def _school_counts():
     schools = Q(organisations__kind=OrganisationKind.SCHOOL, organisations__is_active=True)
     return {
         "school_count": Count("organisations", filter=schools, distinct=True),
-        "low_results_count": Count("organisations", filter=schools & Q(organisations__is_low_results=True), distinct=True),
+        "low_results_count": Count(
+            "organisations", filter=schools & Q(organisations__is_low_results=True), distinct=True
+        ),
     }
 
 
@@ -57,7 +68,9 @@ def municipality_list(user, region: Region):
     )
 
 
-def organisations_of(user, *, municipality: Municipality | None = None, region: Region | None = None):
+def organisations_of(
+    user, *, municipality: Municipality | None = None, region: Region | None = None
+):
     qs = Organisation.objects.for_user(user, "view").select_related("municipality")
     if municipality is not None:
         qs = qs.filter(municipality=municipality)
@@ -75,7 +88,11 @@ class OrganisationFilters:
 
 
 def organisation_search(user, filters: OrganisationFilters):
-    qs = Organisation.objects.for_user(user, "view").select_related("municipality", "region").search(filters.q)
+    qs = (
+        Organisation.objects.for_user(user, "view")
+        .select_related("municipality", "region")
+        .search(filters.q)
+    )
     if filters.kind in OrganisationKind.values:
         qs = qs.filter(kind=filters.kind)
     if filters.municipality:
@@ -87,7 +104,11 @@ def organisation_search(user, filters: OrganisationFilters):
 
 
 def municipality_choices(user):
-    return Municipality.objects.for_user(user, "view").select_related("region").order_by("region__name", "name")
+    return (
+        Municipality.objects.for_user(user, "view")
+        .select_related("region")
+        .order_by("region__name", "name")
+    )
 
 
 def organisation_people(user, organisation: Organisation):
@@ -102,29 +123,50 @@ def organisation_people(user, organisation: Organisation):
 
 
 def organisation_curators(user, organisation: Organisation):
-    return CuratorAssignment.objects.for_user(user, "view").filter(school=organisation).select_related("curator")
-
-
-def person_search(user, *, q: str = "", role: str = "", organisation: int | None = None, municipality: int | None = None):
-    visible_orgs = Organisation.objects.for_user(user, "view")
-    memberships = Membership.objects.filter(is_active=True, organisation__in=visible_orgs).select_related(
-        "organisation"
+    return (
+        CuratorAssignment.objects.for_user(user, "view")
+        .filter(school=organisation)
+        .select_related("curator")
     )
+
+
+def person_search(
+    user,
+    *,
+    q: str = "",
+    role: str = "",
+    organisation: int | None = None,
+    municipality: int | None = None,
+):
+    visible_orgs = Organisation.objects.for_user(user, "view")
+    memberships = Membership.objects.filter(
+        is_active=True, organisation__in=visible_orgs
+    ).select_related("organisation")
     qs = User.objects.for_user(user, "view").filter(is_active=True).search(q)
     if role in Role.values:
         qs = qs.filter(pk__in=memberships.filter(role=role).values("user_id"))
     if organisation:
         qs = qs.filter(pk__in=memberships.filter(organisation_id=organisation).values("user_id"))
     if municipality:
-        qs = qs.filter(pk__in=memberships.filter(organisation__municipality_id=municipality).values("user_id"))
-    return qs.prefetch_related(Prefetch("memberships", queryset=memberships.order_by("organisation__short_name"), to_attr="visible_memberships")).order_by(
-        "last_name", "first_name", "username"
-    )
+        qs = qs.filter(
+            pk__in=memberships.filter(organisation__municipality_id=municipality).values("user_id")
+        )
+    return qs.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=memberships.order_by("organisation__short_name"),
+            to_attr="visible_memberships",
+        )
+    ).order_by("last_name", "first_name", "username")
 
 
 def person_memberships(user, person: User):
     return (
-        Membership.objects.filter(user=person, is_active=True, organisation__in=Organisation.objects.for_user(user, "view"))
+        Membership.objects.filter(
+            user=person,
+            is_active=True,
+            organisation__in=Organisation.objects.for_user(user, "view"),
+        )
         .select_related("organisation", "organisation__municipality")
         .order_by("organisation__short_name")
     )
@@ -141,7 +183,9 @@ def home_summary(user) -> HomeSummary:
     """What the home page tells a person: where they work, what they may do and where,
     and how much of the directory is within reach."""
     memberships = list(
-        Membership.objects.filter(user=user, is_active=True).select_related("organisation", "organisation__municipality", "organisation__region")
+        Membership.objects.filter(user=user, is_active=True).select_related(
+            "organisation", "organisation__municipality", "organisation__region"
+        )
     )
     verbs = []
     for perm, label in VERB_LABELS:
@@ -149,7 +193,13 @@ def home_summary(user) -> HomeSummary:
         if scope.everything:
             verbs.append((label, "везде"))
         elif not scope.is_empty:
-            reach = "region" if scope.regions else "municipality" if scope.municipalities else "organisation"
+            reach = (
+                "region"
+                if scope.regions
+                else "municipality"
+                if scope.municipalities
+                else "organisation"
+            )
             verbs.append((label, REACH_LABELS[reach]))
     organisations = Organisation.objects.for_user(user, "view").filter(is_active=True)
     counts = organisations.aggregate(

@@ -52,7 +52,9 @@ def _ensure_in_scope(instance, user, action: str) -> None:
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, acting_user: User, data: dict) -> Organisation:
+def organisation_update(
+    *, organisation: Organisation, acting_user: User, data: dict
+) -> Organisation:
     """Change an organisation's card. Only the fields of the card; tenant fields stay."""
     _ensure_in_scope(organisation, acting_user, "change")
     changed = []
@@ -83,10 +85,14 @@ def membership_create(
 
 
 @transaction.atomic
-def curator_assign(*, curator: User, school: Organisation, acting_user: User, note: str = "") -> CuratorAssignment:
+def curator_assign(
+    *, curator: User, school: Organisation, acting_user: User, note: str = ""
+) -> CuratorAssignment:
     """Assign a methodologist as the curator of a school (both must be within reach)."""
     _ensure_in_scope(school, acting_user, "view")
-    if not Membership.objects.filter(user=curator, role=Role.METHODOLOGIST, is_active=True).exists():
+    if not Membership.objects.filter(
+        user=curator, role=Role.METHODOLOGIST, is_active=True
+    ).exists():
         raise PermissionDenied("Куратором может быть только методист.")
     assignment = CuratorAssignment(curator=curator, school=school, note=note)
     assignment.full_clean()

@@ -35,7 +35,9 @@ def home(request):
 
 @login_required
 def region_list(request):
-    return render(request, "schools/region_list.html", {"regions": selectors.region_list(request.user)})
+    return render(
+        request, "schools/region_list.html", {"regions": selectors.region_list(request.user)}
+    )
 
 
 @login_required
@@ -61,7 +63,11 @@ def municipality_detail(request, pk: int):
         members = [org for org in organisations if org.kind == kind]
         if members:
             groups.append((label, members))
-    return render(request, "schools/municipality_detail.html", {"municipality": municipality, "groups": groups})
+    return render(
+        request,
+        "schools/municipality_detail.html",
+        {"municipality": municipality, "groups": groups},
+    )
 
 
 @login_required
@@ -72,13 +78,20 @@ def organisation_list(request):
     if form.is_valid():
         data = form.cleaned_data
         filters = selectors.OrganisationFilters(
-            q=data["q"], kind=data["kind"], municipality=data["municipality"].pk if data["municipality"] else None, flags=tuple(data["flags"])
+            q=data["q"],
+            kind=data["kind"],
+            municipality=data["municipality"].pk if data["municipality"] else None,
+            flags=tuple(data["flags"]),
         )
-    page = Paginator(selectors.organisation_search(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.organisation_search(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "form": form,
         "page": page,
-        "editable": allowed_ids(Organisation, request.user, "change", [o.pk for o in page.object_list]),
+        "editable": allowed_ids(
+            Organisation, request.user, "change", [o.pk for o in page.object_list]
+        ),
         "querystring": _querystring_without_page(request),
     }
     if _is_htmx(request):
@@ -89,7 +102,14 @@ def organisation_list(request):
 @login_required
 def organisation_detail(request, pk: int):
     organisation = get_object_for_user(
-        Organisation, request.user, pk, select_related=("municipality", "region", "parent",)
+        Organisation,
+        request.user,
+        pk,
+        select_related=(
+            "municipality",
+            "region",
+            "parent",
+        ),
     )
     return render(
         request,
@@ -120,7 +140,9 @@ def organisation_edit(request, pk: int):
         else:
             messages.success(request, "Карточка организации сохранена.")
             return redirect("organisation_detail", pk=pk)
-    return render(request, "schools/organisation_edit.html", {"form": form, "organisation": organisation})
+    return render(
+        request, "schools/organisation_edit.html", {"form": form, "organisation": organisation}
+    )
 
 
 @login_required
@@ -130,7 +152,9 @@ def person_list(request):
     q, role, municipality = "", "", None
     if form.is_valid():
         q, role = form.cleaned_data["q"], form.cleaned_data["role"]
-        municipality = form.cleaned_data["municipality"].pk if form.cleaned_data["municipality"] else None
+        municipality = (
+            form.cleaned_data["municipality"].pk if form.cleaned_data["municipality"] else None
+        )
     people = selectors.person_search(request.user, q=q, role=role, municipality=municipality)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "querystring": _querystring_without_page(request)}

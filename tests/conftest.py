@@ -69,7 +69,9 @@ def world(db) -> World:
     other_municipality = MunicipalityFactory(region=other_region, name="Пономаревский район")
 
     regional_authority = RegionalAuthorityFactory(
-        region=region, full_name="Министерство образования, науки и молодежной политики Краснодарского края", short_name="МОН КК"
+        region=region,
+        full_name="Министерство образования, науки и молодежной политики Краснодарского края",
+        short_name="МОН КК",
     )
     authority = AuthorityFactory(
         municipality=municipality,
@@ -81,15 +83,21 @@ def world(db) -> World:
         full_name="Муниципальное бюджетное учреждение «Центр развития образования»",
         short_name="МБУ «ЦРО»",
     )
-    school = SchoolFactory(municipality=municipality, short_name="МБОУ СОШ № 3", is_low_results=True)
-    second_school = SchoolFactory(municipality=municipality, short_name="МБОУ СОШ № 5", is_leader=True)
+    school = SchoolFactory(
+        municipality=municipality, short_name="МБОУ СОШ № 3", is_low_results=True
+    )
+    second_school = SchoolFactory(
+        municipality=municipality, short_name="МБОУ СОШ № 5", is_leader=True
+    )
     neighbour_school = SchoolFactory(municipality=neighbour, short_name="МБОУ СОШ № 7 г. Армавира")
     other_authority = AuthorityFactory(
         municipality=other_municipality,
         full_name="Отдел образования администрации Пономаревского района",
         short_name="Отдел образования",
     )
-    other_school = SchoolFactory(municipality=other_municipality, short_name="МБОУ Пономаревская СОШ", is_low_results=True)
+    other_school = SchoolFactory(
+        municipality=other_municipality, short_name="МБОУ Пономаревская СОШ", is_low_results=True
+    )
 
     users = {
         "anonymous": None,

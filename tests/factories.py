@@ -30,7 +30,9 @@ class OrganisationFactory(DjangoModelFactory):
         model = Organisation
 
     municipality = factory.SubFactory(MunicipalityFactory)
-    region = factory.LazyAttribute(lambda o: o.municipality.region if o.municipality else RegionFactory())
+    region = factory.LazyAttribute(
+        lambda o: o.municipality.region if o.municipality else RegionFactory()
+    )
     kind = OrganisationKind.OTHER
     full_name = factory.Sequence(lambda n: f"Муниципальное бюджетное учреждение «Организация {n}»")
     short_name = factory.Sequence(lambda n: f"МБУ «Организация {n}»")
@@ -44,7 +46,9 @@ class AuthorityFactory(OrganisationFactory):
 
 class CentreFactory(OrganisationFactory):
     kind = OrganisationKind.METHOD_CENTRE
-    full_name = factory.Sequence(lambda n: f"Муниципальное бюджетное учреждение «Центр развития образования {n}»")
+    full_name = factory.Sequence(
+        lambda n: f"Муниципальное бюджетное учреждение «Центр развития образования {n}»"
+    )
     short_name = factory.Sequence(lambda n: f"МБУ «ЦРО {n}»")
 
 
@@ -59,7 +63,11 @@ class RegionalAuthorityFactory(OrganisationFactory):
 class SchoolFactory(OrganisationFactory):
     kind = OrganisationKind.SCHOOL
     level = "secondary"
-    full_name = factory.Sequence(lambda n: f"Муниципальное бюджетное общеобразовательное учреждение средняя общеобразовательная школа № {n}")
+    full_name = factory.Sequence(
+        lambda n: (
+            f"Муниципальное бюджетное общеобразовательное учреждение средняя общеобразовательная школа № {n}"
+        )
+    )
     short_name = factory.Sequence(lambda n: f"МБОУ СОШ № {n}")
 
 

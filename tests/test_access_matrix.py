@@ -94,9 +94,13 @@ MATRIX: dict[str, Row] = {
     "password_reset_complete": public_page(),
     "home": signed_in_page(),
     "region_list": signed_in_page(),
-    "region_detail": visible_to_members(lambda world, which: {"pk": (world.region if which == "own" else world.other_region).pk}),
+    "region_detail": visible_to_members(
+        lambda world, which: {"pk": (world.region if which == "own" else world.other_region).pk}
+    ),
     "municipality_detail": visible_to_members(
-        lambda world, which: {"pk": (world.municipality if which == "own" else world.other_municipality).pk}
+        lambda world, which: {
+            "pk": (world.municipality if which == "own" else world.other_municipality).pk
+        }
     ),
     "organisation_list": signed_in_page(),
     "organisation_detail": visible_to_members(org("school", "other_school")),
@@ -118,7 +122,9 @@ MATRIX: dict[str, Row] = {
     ),
     "person_list": signed_in_page(),
     "person_detail": visible_to_members(
-        lambda world, which: {"pk": (world.user("school_deputy") if which == "own" else other_person(world)).pk}
+        lambda world, which: {
+            "pk": (world.user("school_deputy") if which == "own" else other_person(world)).pk
+        }
     ),
 }
 

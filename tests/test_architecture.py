@@ -37,7 +37,14 @@ def test_views_tasks_resources_never_use_raw_tenant_querysets():
 
 
 def test_every_tenant_model_is_scoped():
-    assert {"Organisation", "Municipality", "Region", "Membership", "CuratorAssignment", "User"} <= set(tenant_models())
+    assert {
+        "Organisation",
+        "Municipality",
+        "Region",
+        "Membership",
+        "CuratorAssignment",
+        "User",
+    } <= set(tenant_models())
 
 
 def test_guardian_shortcuts_never_accept_global_permissions():

@@ -50,7 +50,9 @@ def test_lockout_does_not_block_the_same_person_elsewhere(client, deputy, settin
 
 def test_lockout_lifts_after_the_cool_off(client, deputy, settings):
     lock_out(client, deputy.username, "10.0.0.1", settings)
-    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.first().attempt_time - settings.AXES_COOLOFF_TIME * 2)
+    AccessAttempt.objects.update(
+        attempt_time=AccessAttempt.objects.first().attempt_time - settings.AXES_COOLOFF_TIME * 2
+    )
     response = attempt(client, deputy.username, DEFAULT_PASSWORD, "10.0.0.1")
     assert response.status_code == 302
     assert response.url == reverse("home")
@@ -103,7 +105,8 @@ def test_pages_carry_a_strict_csp_with_a_nonce(client, deputy):
         if "src=" in tag:
             assert 'src="/static/' in tag
         else:
-            assert nonce and f'nonce="{nonce}"' in tag, f"inline script without the nonce: <script{tag}>"
+            assert nonce, f"inline script without the nonce: <script{tag}>"
+            assert f'nonce="{nonce}"' in tag
     assert "style=" not in html, "inline style attributes are blocked by the CSP"
 
 

@@ -13,7 +13,10 @@ from config.env import env_bool, env_int, env_list
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("true", True), ("On", True), ("0", False), ("no", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1", True), ("true", True), ("On", True), ("0", False), ("no", False), ("", False)],
+)
 def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, expected):
     monkeypatch.setenv("FLAG", raw)
     assert env_bool("FLAG") is expected
@@ -37,11 +40,17 @@ def test_env_list_splits_and_strips(monkeypatch):
 
 
 def _import_settings(module, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "MAIL_HOST", "MAIL_BACKEND"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "MAIL_HOST", "MAIL_BACKEND"}
+    }
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = module
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        ],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -63,7 +72,9 @@ def test_production_refuses_to_start_without_a_mail_server():
 
 
 def test_production_starts_with_what_it_needs():
-    result = _import_settings("config.settings.production", SECRET_KEY="x" * 60, MAIL_HOST="smtp.example.org")
+    result = _import_settings(
+        "config.settings.production", SECRET_KEY="x" * 60, MAIL_HOST="smtp.example.org"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 

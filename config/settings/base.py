@@ -170,7 +170,9 @@ _mail_backend = env_str("MAIL_BACKEND", "console")
 if _mail_backend not in _MAIL_BACKENDS:
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured(f"MAIL_BACKEND={_mail_backend!r}: use one of {sorted(_MAIL_BACKENDS)}.")
+    raise ImproperlyConfigured(
+        f"MAIL_BACKEND={_mail_backend!r}: use one of {sorted(_MAIL_BACKENDS)}."
+    )
 _mail_options: dict = {}
 if _mail_backend == "smtp":
     _mail_options = {

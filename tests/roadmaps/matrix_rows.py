@@ -32,10 +32,17 @@ def _plan(world, which):
     if not hasattr(world, attr):
         owner = world.school if which == "own" else world.other_school
         roadmap = Roadmap.objects.create(
-            owner=owner, title=f"План {which}", period_start=datetime.date(2020, 1, 1), period_end=datetime.date(2022, 12, 31)
+            owner=owner,
+            title=f"План {which}",
+            period_start=datetime.date(2020, 1, 1),
+            period_end=datetime.date(2022, 12, 31),
         )
-        section = Section.objects.create(roadmap=roadmap, number="1.", title="Организационные мероприятия", order=1)
-        Measure.objects.create(roadmap=roadmap, section=section, number="1.1.", title="Семинар", order=1)
+        section = Section.objects.create(
+            roadmap=roadmap, number="1.", title="Организационные мероприятия", order=1
+        )
+        Measure.objects.create(
+            roadmap=roadmap, section=section, number="1.1.", title="Семинар", order=1
+        )
         setattr(world, attr, roadmap)
     return getattr(world, attr)
 
@@ -57,7 +64,13 @@ VIEW_OWN = _codes(200, anonymous="login", outsider=404)
 # Writers of the home school's plan: the municipality's coordinator, the school's director
 # and deputy; the rest see it without the verb.
 CHANGE_OWN = _codes(
-    403, anonymous="login", outsider=404, municipal_coordinator=200, school_director=200, school_deputy=200, superuser=200
+    403,
+    anonymous="login",
+    outsider=404,
+    municipal_coordinator=200,
+    school_director=200,
+    school_deputy=200,
+    superuser=200,
 )
 
 
@@ -69,7 +82,9 @@ def rows(Row):
     view = {"own": VIEW_OWN, "other": OTHER}
     change = {"own": CHANGE_OWN, "other": OTHER}
     change_post = {"own": _redirect(CHANGE_OWN), "other": _redirect(OTHER)}
-    adders = _codes(403, anonymous="login", municipal_coordinator=200, methodologist=200, superuser=200)
+    adders = _codes(
+        403, anonymous="login", municipal_coordinator=200, methodologist=200, superuser=200
+    )
     return {
         "roadmap_list": Row(own=_codes(200, anonymous="login")),
         "roadmap_create": Row(own=adders),

@@ -23,7 +23,10 @@ def m(year, month, last_month=None, last_year=None):
 
     last_month = last_month or month
     last_year = last_year or year
-    return (D(year, month, 1), D(last_year, last_month, calendar.monthrange(last_year, last_month)[1]))
+    return (
+        D(year, month, 1),
+        D(last_year, last_month, calendar.monthrange(last_year, last_month)[1]),
+    )
 
 
 def yearly(years, month, last_month=None):
@@ -41,7 +44,12 @@ CASES = [
     ("апрель", NOVOKUBANSKY, "recurring", yearly(Y19_22, 4)),
     ("Ноябрь", NOVOKUBANSKY, "recurring", yearly(Y19_22, 11)),
     ("Август-сентябрь 2019", NOVOKUBANSKY, "once", [m(2019, 8, 9)]),
-    ("2 раза в год", NOVOKUBANSKY, "recurring", [w for y in Y19_22 for w in (m(y, 1, 6), m(y, 7, 12))]),
+    (
+        "2 раза в год",
+        NOVOKUBANSKY,
+        "recurring",
+        [w for y in Y19_22 for w in (m(y, 1, 6), m(y, 7, 12))],
+    ),
     ("1 раз в год", NOVOKUBANSKY, "recurring", [m(y, 1, 12) for y in Y19_22]),
     ("Январь", NOVOKUBANSKY, "recurring", yearly(Y19_22, 1)),
     ("Февраль", NOVOKUBANSKY, "recurring", yearly(Y19_22, 2)),
@@ -55,7 +63,12 @@ CASES = [
     ("Июль", NOVOKUBANSKY, "recurring", yearly(Y19_22, 7)),
     ("Декабрь", NOVOKUBANSKY, "recurring", yearly(Y19_22, 12)),
     ("Август 2019", NOVOKUBANSKY, "once", [m(2019, 8)]),
-    ("1 раз в 2 месяца", NOVOKUBANSKY, "recurring", [m(y, mo, mo + 1) for y in Y19_22 for mo in (1, 3, 5, 7, 9, 11)]),
+    (
+        "1 раз в 2 месяца",
+        NOVOKUBANSKY,
+        "recurring",
+        [m(y, mo, mo + 1) for y in Y19_22 for mo in (1, 3, 5, 7, 9, 11)],
+    ),
     ("", NOVOKUBANSKY, "unscheduled", []),
     ("сентябрь 2020 года", PONOMAREVSKY, "once", [m(2020, 9)]),
     ("в течение всего периода", PONOMAREVSKY, "continuous", [PONOMAREVSKY]),
@@ -80,20 +93,50 @@ CASES = [
     ("Ежегодно июнь - сентябрь", FEB_START, "recurring", yearly(Y20_22, 6, 9)),
     ("ежегодно в сентябре", PONOMAREVSKY, "recurring", yearly(Y20_22, 9)),
     ("Ежегодно", PONOMAREVSKY, "recurring", [m(y, 1, 12) for y in Y20_22]),
-    ("ежегодно, до 1 сентября", PONOMAREVSKY, "recurring", [(D(y, 1, 1), D(y, 9, 1)) for y in Y20_22]),
-    ("Ежеквартально", RESOURCES, "recurring", [m(2020, 1, 3), m(2020, 4, 6), m(2020, 7, 9), m(2020, 10, 12)]),
+    (
+        "ежегодно, до 1 сентября",
+        PONOMAREVSKY,
+        "recurring",
+        [(D(y, 1, 1), D(y, 9, 1)) for y in Y20_22],
+    ),
+    (
+        "Ежеквартально",
+        RESOURCES,
+        "recurring",
+        [m(2020, 1, 3), m(2020, 4, 6), m(2020, 7, 9), m(2020, 10, 12)],
+    ),
     ("ежемесячно", RESOURCES, "recurring", [m(2020, mo) for mo in range(1, 13)]),
-    ("1 раз в квартал", RESOURCES, "recurring", [m(2020, 1, 3), m(2020, 4, 6), m(2020, 7, 9), m(2020, 10, 12)]),
-    ("раз в квартал", RESOURCES, "recurring", [m(2020, 1, 3), m(2020, 4, 6), m(2020, 7, 9), m(2020, 10, 12)]),
+    (
+        "1 раз в квартал",
+        RESOURCES,
+        "recurring",
+        [m(2020, 1, 3), m(2020, 4, 6), m(2020, 7, 9), m(2020, 10, 12)],
+    ),
+    (
+        "раз в квартал",
+        RESOURCES,
+        "recurring",
+        [m(2020, 1, 3), m(2020, 4, 6), m(2020, 7, 9), m(2020, 10, 12)],
+    ),
     ("один раз в полгода", RESOURCES, "recurring", [m(2020, 1, 6), m(2020, 7, 12)]),
     ("1 раз в полугодие", RESOURCES, "recurring", [m(2020, 1, 6), m(2020, 7, 12)]),
     ("раз в месяц", RESOURCES, "recurring", [m(2020, mo) for mo in range(1, 13)]),
     ("1 раз в месяц", RESOURCES, "recurring", [m(2020, mo) for mo in range(1, 13)]),
-    ("4 раза в год", RESOURCES, "recurring", [m(2020, 1, 3), m(2020, 4, 6), m(2020, 7, 9), m(2020, 10, 12)]),
+    (
+        "4 раза в год",
+        RESOURCES,
+        "recurring",
+        [m(2020, 1, 3), m(2020, 4, 6), m(2020, 7, 9), m(2020, 10, 12)],
+    ),
     ("2 раза в полгода", RESOURCES, "recurring", [m(2020, mo, mo + 2) for mo in (1, 4, 7, 10)]),
     ("1 раз в 3 месяца", RESOURCES, "recurring", [m(2020, mo, mo + 2) for mo in (1, 4, 7, 10)]),
     ("1 раз в 6 месяцев", RESOURCES, "recurring", [m(2020, 1, 6), m(2020, 7, 12)]),
-    ("не реже 1 раза в квартал", RESOURCES, "recurring", [m(2020, mo, mo + 2) for mo in (1, 4, 7, 10)]),
+    (
+        "не реже 1 раза в квартал",
+        RESOURCES,
+        "recurring",
+        [m(2020, mo, mo + 2) for mo in (1, 4, 7, 10)],
+    ),
     ("два раза в год", RESOURCES, "recurring", [m(2020, 1, 6), m(2020, 7, 12)]),
     ("ежегодно", RESOURCES, "once", [m(2020, 1, 12)]),
     ("2 квартал", PONOMAREVSKY, "recurring", yearly(Y20_22, 4, 6)),
@@ -141,14 +184,24 @@ CASES = [
     ("2020-2021 учебный год", PONOMAREVSKY, "continuous", [(D(2020, 9, 1), D(2021, 8, 31))]),
     ("2020/2021 уч. г.", PONOMAREVSKY, "continuous", [(D(2020, 9, 1), D(2021, 8, 31))]),
     ("2020/21 учебный год", PONOMAREVSKY, "continuous", [(D(2020, 9, 1), D(2021, 8, 31))]),
-    ("2020/2021, 2021/2022 учебные годы", PONOMAREVSKY, "recurring", [(D(2020, 9, 1), D(2021, 8, 31)), (D(2021, 9, 1), D(2022, 8, 31))]),
+    (
+        "2020/2021, 2021/2022 учебные годы",
+        PONOMAREVSKY,
+        "recurring",
+        [(D(2020, 9, 1), D(2021, 8, 31)), (D(2021, 9, 1), D(2022, 8, 31))],
+    ),
     ("2021", PONOMAREVSKY, "once", [m(2021, 1, 12)]),
     ("2020, 2021 годы", PONOMAREVSKY, "recurring", [m(2020, 1, 12), m(2021, 1, 12)]),
     ("2020 и 2022 гг.", PONOMAREVSKY, "recurring", [m(2020, 1, 12), m(2022, 1, 12)]),
     ("2020-2022 гг.", PONOMAREVSKY, "continuous", [PONOMAREVSKY]),
     ("2020 - 2021 годы", PONOMAREVSKY, "continuous", [(D(2020, 1, 1), D(2021, 12, 31))]),
     ("ежегодно 2020-2022", PONOMAREVSKY, "recurring", [m(y, 1, 12) for y in Y20_22]),
-    ("сентябрь, декабрь, март, май", SCHOOL_YEAR, "recurring", [m(2020, 9), m(2020, 12), m(2021, 3), m(2021, 5)]),
+    (
+        "сентябрь, декабрь, март, май",
+        SCHOOL_YEAR,
+        "recurring",
+        [m(2020, 9), m(2020, 12), m(2021, 3), m(2021, 5)],
+    ),
     ("Сентябрь 2020, январь 2021", PONOMAREVSKY, "recurring", [m(2020, 9), m(2021, 1)]),
     ("сентябрь, октябрь 2020", PONOMAREVSKY, "recurring", [m(2020, 9), m(2020, 10)]),
     ("ноябрь 2020 - январь 2021", PONOMAREVSKY, "once", [m(2020, 11, 1, 2021)]),
@@ -164,7 +217,12 @@ CASES = [
     ("сентябрь\n2020", PONOMAREVSKY, "once", [m(2020, 9)]),
     ("СЕНТЯБРЬ 2020 Г.", PONOMAREVSKY, "once", [m(2020, 9)]),
     ("сентябрь 2020 г.;", PONOMAREVSKY, "once", [m(2020, 9)]),
-    ("IV квартал 2020, II квартал 2021", PONOMAREVSKY, "recurring", [m(2020, 10, 12), m(2021, 4, 6)]),
+    (
+        "IV квартал 2020, II квартал 2021",
+        PONOMAREVSKY,
+        "recurring",
+        [m(2020, 10, 12), m(2021, 4, 6)],
+    ),
     ("по мере необходимости", PONOMAREVSKY, "unscheduled", []),
     ("По запросу школ", PONOMAREVSKY, "unscheduled", []),
     ("по согласованию с ИРО", PONOMAREVSKY, "unscheduled", []),
@@ -180,7 +238,9 @@ def test_there_are_enough_phrases():
     assert len(CASES) >= 110
 
 
-@pytest.mark.parametrize(("text", "period", "kind", "windows"), CASES, ids=[repr(c[0])[:40] for c in CASES])
+@pytest.mark.parametrize(
+    ("text", "period", "kind", "windows"), CASES, ids=[repr(c[0])[:40] for c in CASES]
+)
 def test_phrase(text, period, kind, windows):
     schedule = parse_deadline(text, period)
     assert schedule.kind == kind, schedule
@@ -201,7 +261,10 @@ def test_windows_are_clipped_to_the_period():
 
 
 def test_due_dates_are_the_last_days_of_windows():
-    assert parse_deadline("Март-май", (D(2020, 1, 1), D(2021, 12, 31))).due_dates == (D(2020, 5, 31), D(2021, 5, 31))
+    assert parse_deadline("Март-май", (D(2020, 1, 1), D(2021, 12, 31))).due_dates == (
+        D(2020, 5, 31),
+        D(2021, 5, 31),
+    )
 
 
 def test_json_shape():
@@ -219,5 +282,7 @@ def test_reversed_period_is_refused():
 def test_the_parser_is_pure_python():
     code = "import sys, roadmaps.deadlines; print(any(name.startswith('django') for name in sys.modules))"
     root = Path(__file__).resolve().parents[2]
-    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"

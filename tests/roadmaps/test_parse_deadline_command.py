@@ -14,7 +14,11 @@ def run(*args):
 def test_prints_the_schedule_as_json():
     assert run("Ежегодно июнь - сентябрь", "--period", "2020-02-01:2022-12-31") == {
         "kind": "recurring",
-        "windows": [["2020-06-01", "2020-09-30"], ["2021-06-01", "2021-09-30"], ["2022-06-01", "2022-09-30"]],
+        "windows": [
+            ["2020-06-01", "2020-09-30"],
+            ["2021-06-01", "2021-09-30"],
+            ["2022-06-01", "2022-09-30"],
+        ],
     }
 
 
@@ -25,7 +29,9 @@ def test_unscheduled_carries_the_reason():
     assert result["reason"]
 
 
-@pytest.mark.parametrize("period", ["2020-01-01", "2020-13-01:2020-12-31", "2021-01-01:2020-01-01", "вчера:завтра"])
+@pytest.mark.parametrize(
+    "period", ["2020-01-01", "2020-13-01:2020-12-31", "2021-01-01:2020-01-01", "вчера:завтра"]
+)
 def test_bad_period_is_a_russian_error(period):
     with pytest.raises(CommandError, match="Период"):
         run("Сентябрь", "--period", period)

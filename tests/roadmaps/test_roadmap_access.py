@@ -12,7 +12,10 @@ from tests.factories import UserFactory, person
 
 def plan(owner, title="План"):
     return Roadmap.objects.create(
-        owner=owner, title=title, period_start=datetime.date(2020, 1, 1), period_end=datetime.date(2022, 12, 31)
+        owner=owner,
+        title=title,
+        period_start=datetime.date(2020, 1, 1),
+        period_end=datetime.date(2022, 12, 31),
     )
 
 
@@ -52,7 +55,9 @@ def test_school_staff_see_and_edit_only_their_school_plan(world, plans):
 
 
 def test_head_of_authority_approves_only_its_own_plans(world, plans):
-    assert titles(world.user("head"), "roadmaps.approve_roadmap") == {"Муниципальная дорожная карта"}
+    assert titles(world.user("head"), "roadmaps.approve_roadmap") == {
+        "Муниципальная дорожная карта"
+    }
     assert titles(world.user("head"), "change") == set()
 
 
@@ -74,6 +79,8 @@ def test_partner_centre_of_another_municipality_sees_exactly_the_granted_plan(wo
 def test_measures_follow_their_plan(world, plans):
     Measure.objects.create(roadmap=plans["centre"], title="Семинар")
     Measure.objects.create(roadmap=plans["other"], title="Чужое")
-    assert {m.title for m in Measure.objects.for_user(world.user("methodologist"), "change")} == {"Семинар"}
+    assert {m.title for m in Measure.objects.for_user(world.user("methodologist"), "change")} == {
+        "Семинар"
+    }
     assert {m.title for m in Measure.objects.for_user(world.user("school_deputy"))} == set()
     assert {m.title for m in Measure.objects.for_user(UserFactory(username="nobody"))} == set()

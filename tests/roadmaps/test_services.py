@@ -47,7 +47,11 @@ def test_create_outside_own_municipality_is_refused_and_nothing_is_saved(world, 
 def test_period_ending_before_it_starts_is_refused(world, coordinator):
     with pytest.raises(ValidationError) as error:
         services.roadmap_create(
-            acting_user=coordinator, owner=world.authority, title="План", period_start=D(2021, 1, 1), period_end=D(2020, 1, 1)
+            acting_user=coordinator,
+            owner=world.authority,
+            title="План",
+            period_start=D(2021, 1, 1),
+            period_end=D(2020, 1, 1),
         )
     assert "раньше" in str(error.value)
 
@@ -55,36 +59,59 @@ def test_period_ending_before_it_starts_is_refused(world, coordinator):
 def test_empty_title_is_refused(world, coordinator):
     with pytest.raises(ValidationError):
         services.roadmap_create(
-            acting_user=coordinator, owner=world.authority, title="  ", period_start=D(2020, 1, 1), period_end=D(2020, 12, 31)
+            acting_user=coordinator,
+            owner=world.authority,
+            title="  ",
+            period_start=D(2020, 1, 1),
+            period_end=D(2020, 12, 31),
         )
 
 
 def test_measure_deadline_becomes_windows(roadmap, coordinator):
-    measure = services.measure_create(roadmap=roadmap, acting_user=coordinator, title="Семинар", deadline_text="Сентябрь 2020")
+    measure = services.measure_create(
+        roadmap=roadmap, acting_user=coordinator, title="Семинар", deadline_text="Сентябрь 2020"
+    )
     assert measure.schedule_kind == ScheduleKind.ONCE
     assert windows(measure) == [(D(2020, 9, 1), D(2020, 9, 30))]
 
 
 def test_changing_the_text_derives_the_schedule_again(roadmap, coordinator):
-    measure = services.measure_create(roadmap=roadmap, acting_user=coordinator, title="Семинар", deadline_text="Сентябрь 2020")
+    measure = services.measure_create(
+        roadmap=roadmap, acting_user=coordinator, title="Семинар", deadline_text="Сентябрь 2020"
+    )
     measure = services.measure_update(
-        measure=measure, acting_user=coordinator, data={"deadline_text": "по отдельному плану"}, expected_version=measure.version
+        measure=measure,
+        acting_user=coordinator,
+        data={"deadline_text": "по отдельному плану"},
+        expected_version=measure.version,
     )
     assert measure.schedule_kind == ScheduleKind.UNSCHEDULED
     assert windows(measure) == []
 
 
 def test_hand_made_schedule_wins_and_the_text_stays(roadmap, coordinator):
-    measure = services.measure_create(roadmap=roadmap, acting_user=coordinator, title="Семинар", deadline_text="по отдельному плану")
+    measure = services.measure_create(
+        roadmap=roadmap,
+        acting_user=coordinator,
+        title="Семинар",
+        deadline_text="по отдельному плану",
+    )
     measure = services.measure_set_schedule(
-        measure=measure, acting_user=coordinator, kind="once", windows=[["2021-03-01", "2021-03-31"]], expected_version=measure.version
+        measure=measure,
+        acting_user=coordinator,
+        kind="once",
+        windows=[["2021-03-01", "2021-03-31"]],
+        expected_version=measure.version,
     )
     assert measure.deadline_text == "по отдельному плану"
     assert measure.schedule_overridden
     assert windows(measure) == [(D(2021, 3, 1), D(2021, 3, 31))]
     # Editing the text no longer touches the hand-made schedule.
     measure = services.measure_update(
-        measure=measure, acting_user=coordinator, data={"deadline_text": "Сентябрь 2020"}, expected_version=measure.version
+        measure=measure,
+        acting_user=coordinator,
+        data={"deadline_text": "Сентябрь 2020"},
+        expected_version=measure.version,
     )
     assert windows(measure) == [(D(2021, 3, 1), D(2021, 3, 31))]
 
@@ -93,7 +120,11 @@ def test_hand_made_window_outside_the_period_is_refused(roadmap, coordinator):
     measure = services.measure_create(roadmap=roadmap, acting_user=coordinator, title="Семинар")
     with pytest.raises(ValidationError) as error:
         services.measure_set_schedule(
-            measure=measure, acting_user=coordinator, kind="once", windows=[["2023-03-01", "2023-03-31"]], expected_version=measure.version
+            measure=measure,
+            acting_user=coordinator,
+            kind="once",
+            windows=[["2023-03-01", "2023-03-31"]],
+            expected_version=measure.version,
         )
     assert "период" in str(error.value)
     assert windows(measure) == []
@@ -102,9 +133,19 @@ def test_hand_made_window_outside_the_period_is_refused(roadmap, coordinator):
 def test_stale_edit_raises_a_conflict_with_both_versions_and_writes_nothing(roadmap, coordinator):
     measure = services.measure_create(roadmap=roadmap, acting_user=coordinator, title="Семинар")
     seen = measure.version
-    services.measure_update(measure=measure, acting_user=coordinator, data={"title": "Семинар для заместителей"}, expected_version=seen)
+    services.measure_update(
+        measure=measure,
+        acting_user=coordinator,
+        data={"title": "Семинар для заместителей"},
+        expected_version=seen,
+    )
     with pytest.raises(services.EditConflict) as conflict:
-        services.measure_update(measure=measure, acting_user=coordinator, data={"title": "Семинар для директоров"}, expected_version=seen)
+        services.measure_update(
+            measure=measure,
+            acting_user=coordinator,
+            data={"title": "Семинар для директоров"},
+            expected_version=seen,
+        )
     assert conflict.value.current["title"] == "Семинар для заместителей"
     assert conflict.value.submitted["title"] == "Семинар для директоров"
     assert Measure.objects.get(pk=measure.pk).title == "Семинар для заместителей"
@@ -112,7 +153,12 @@ def test_stale_edit_raises_a_conflict_with_both_versions_and_writes_nothing(road
 
 def test_every_change_is_kept_with_who(roadmap, coordinator):
     measure = services.measure_create(roadmap=roadmap, acting_user=coordinator, title="Семинар")
-    services.measure_update(measure=measure, acting_user=coordinator, data={"title": "Вебинар"}, expected_version=measure.version)
+    services.measure_update(
+        measure=measure,
+        acting_user=coordinator,
+        data={"title": "Вебинар"},
+        expected_version=measure.version,
+    )
     history = list(measure.history.order_by("history_date"))
     assert [h.title for h in history] == ["Семинар", "Вебинар"]
     assert {h.history_user for h in history} == {coordinator}
@@ -120,45 +166,84 @@ def test_every_change_is_kept_with_who(roadmap, coordinator):
 
 def test_moving_into_a_section_of_another_plan_is_refused(world, roadmap, coordinator):
     other = services.roadmap_create(
-        acting_user=coordinator, owner=world.centre, title="План ЦРО", period_start=D(2020, 1, 1), period_end=D(2020, 12, 31)
+        acting_user=coordinator,
+        owner=world.centre,
+        title="План ЦРО",
+        period_start=D(2020, 1, 1),
+        period_end=D(2020, 12, 31),
     )
-    foreign_section = services.section_create(roadmap=other, acting_user=coordinator, title="Раздел", number="1.")
+    foreign_section = services.section_create(
+        roadmap=other, acting_user=coordinator, title="Раздел", number="1."
+    )
     measure = services.measure_create(roadmap=roadmap, acting_user=coordinator, title="Семинар")
     with pytest.raises(ValidationError):
-        services.item_move(item=measure, acting_user=coordinator, parent=foreign_section, position=0)
+        services.item_move(
+            item=measure, acting_user=coordinator, parent=foreign_section, position=0
+        )
     assert Measure.objects.get(pk=measure.pk).section is None
 
 
 def test_reorder_keeps_written_numbers_and_records_the_bulk_write(roadmap, coordinator):
-    section = services.section_create(roadmap=roadmap, acting_user=coordinator, title="Организационные мероприятия", number="1.")
-    first = services.measure_create(roadmap=roadmap, acting_user=coordinator, section=section, number="1.1.", title="Первое")
-    second = services.measure_create(roadmap=roadmap, acting_user=coordinator, section=section, number="1.1.", title="Второе")
+    section = services.section_create(
+        roadmap=roadmap, acting_user=coordinator, title="Организационные мероприятия", number="1."
+    )
+    first = services.measure_create(
+        roadmap=roadmap, acting_user=coordinator, section=section, number="1.1.", title="Первое"
+    )
+    second = services.measure_create(
+        roadmap=roadmap, acting_user=coordinator, section=section, number="1.1.", title="Второе"
+    )
     services.item_move(item=second, acting_user=coordinator, parent=section, position=0)
-    ordered = list(Measure.objects.filter(section=section).order_by("order").values_list("title", "number"))
+    ordered = list(
+        Measure.objects.filter(section=section).order_by("order").values_list("title", "number")
+    )
     assert ordered == [("Второе", "1.1."), ("Первое", "1.1.")]
     assert first.history.count() == 2  # created, then moved down in the bulk write
 
 
 def test_section_cannot_be_nested_into_itself(roadmap, coordinator):
-    parent = services.section_create(roadmap=roadmap, acting_user=coordinator, title="Раздел 3", number="3.")
-    child = services.section_create(roadmap=roadmap, acting_user=coordinator, title="Раздел 3.2", number="3.2.", parent=parent)
+    parent = services.section_create(
+        roadmap=roadmap, acting_user=coordinator, title="Раздел 3", number="3."
+    )
+    child = services.section_create(
+        roadmap=roadmap, acting_user=coordinator, title="Раздел 3.2", number="3.2.", parent=parent
+    )
     with pytest.raises(ValidationError):
         services.item_move(item=parent, acting_user=coordinator, parent=child, position=0)
 
 
 def test_deleting_a_section_keeps_its_measures(roadmap, coordinator):
-    section = services.section_create(roadmap=roadmap, acting_user=coordinator, title="Раздел", number="1.")
-    measure = services.measure_create(roadmap=roadmap, acting_user=coordinator, section=section, title="Семинар")
+    section = services.section_create(
+        roadmap=roadmap, acting_user=coordinator, title="Раздел", number="1."
+    )
+    measure = services.measure_create(
+        roadmap=roadmap, acting_user=coordinator, section=section, title="Семинар"
+    )
     services.section_delete(section=section, acting_user=coordinator)
     assert Measure.objects.get(pk=measure.pk).section is None
 
 
 def test_duplicate_starts_next_years_plan(roadmap, coordinator):
-    section = services.section_create(roadmap=roadmap, acting_user=coordinator, title="Раздел", number="1.")
-    sub = services.section_create(roadmap=roadmap, acting_user=coordinator, title="Подраздел", number="1.1.", parent=section)
-    services.measure_create(roadmap=roadmap, acting_user=coordinator, section=sub, title="Семинар", deadline_text="Сентябрь", status_text="Выполнено")
+    section = services.section_create(
+        roadmap=roadmap, acting_user=coordinator, title="Раздел", number="1."
+    )
+    sub = services.section_create(
+        roadmap=roadmap, acting_user=coordinator, title="Подраздел", number="1.1.", parent=section
+    )
+    services.measure_create(
+        roadmap=roadmap,
+        acting_user=coordinator,
+        section=sub,
+        title="Семинар",
+        deadline_text="Сентябрь",
+        status_text="Выполнено",
+    )
     copy = services.roadmap_duplicate(
-        roadmap=roadmap, acting_user=coordinator, title="План на 2023 год", period_start=D(2023, 1, 1), period_end=D(2023, 12, 31)
+        roadmap=roadmap,
+        acting_user=coordinator,
+        title="План на 2023 год",
+        period_start=D(2023, 1, 1),
+        period_end=D(2023, 12, 31),
     )
     assert copy.status == RoadmapStatus.DRAFT
     copied = Measure.objects.get(roadmap=copy)
@@ -177,4 +262,6 @@ def test_approved_plan_is_frozen(roadmap, coordinator):
 
 def test_regional_coordinator_cannot_write(world, roadmap):
     with pytest.raises(PermissionDenied):
-        services.measure_create(roadmap=roadmap, acting_user=world.user("regional_coordinator"), title="Новое")
+        services.measure_create(
+            roadmap=roadmap, acting_user=world.user("regional_coordinator"), title="Новое"
+        )

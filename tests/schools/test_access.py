@@ -74,7 +74,9 @@ def test_curator_sees_assigned_school_of_another_municipality(world):
 
     CuratorAssignment.objects.create(curator=curator, school=world.neighbour_school)
     assert world.neighbour_school in set(Organisation.objects.for_user(curator, "view"))
-    assert world.neighbour_school.municipality in set(Municipality.objects.for_user(curator, "view"))
+    assert world.neighbour_school.municipality in set(
+        Municipality.objects.for_user(curator, "view")
+    )
 
 
 def test_guardian_grant_adds_exactly_one_object_for_exactly_one_verb(world):

@@ -13,7 +13,9 @@ def parse_period(value: str) -> tuple[datetime.date, datetime.date]:
     try:
         first, last = (datetime.date.fromisoformat(part.strip()) for part in value.split(":"))
     except ValueError:
-        raise CommandError("Период задаётся как ГГГГ-ММ-ДД:ГГГГ-ММ-ДД, например 2020-01-01:2022-12-31.") from None
+        raise CommandError(
+            "Период задаётся как ГГГГ-ММ-ДД:ГГГГ-ММ-ДД, например 2020-01-01:2022-12-31."
+        ) from None
     if last < first:
         raise CommandError("Период заканчивается раньше, чем начинается.")
     return first, last
@@ -24,7 +26,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("text", help="текст из столбца «Сроки»")
-        parser.add_argument("--period", help="период плана ГГГГ-ММ-ДД:ГГГГ-ММ-ДД (по умолчанию текущий год)")
+        parser.add_argument(
+            "--period", help="период плана ГГГГ-ММ-ДД:ГГГГ-ММ-ДД (по умолчанию текущий год)"
+        )
 
     def handle(self, *args, text, period, **options):
         if period:
