@@ -14,7 +14,7 @@ from .constants import OrganisationKind as K
 from .constants import Role, SchoolLevel
 from .models import CuratorAssignment, Membership, Municipality, Organisation, Region, User
 
-DEMO_PASSWORD = "Demo-2026-roadmaps"
+DEMO_PASSWORD = "Demo-2026-roadmaps"  # noqa: S105 — public by design, printed in the README
 
 
 @dataclass(frozen=True)

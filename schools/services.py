@@ -100,3 +100,17 @@ def curator_assign(
     if not CuratorAssignment.objects.for_user(acting_user, "add").filter(pk=assignment.pk).exists():
         raise PermissionDenied(access.FORBIDDEN_MESSAGE)
     return assignment
+
+
+def username_taken(username: str) -> bool:
+    """Whether any account, in any tenant, has this login (imports must not reuse it)."""
+    return User.objects.filter(username__iexact=(username or "").strip()).exists()
+
+
+def membership_ensure(*, user: User, organisation: Organisation, role: str, position: str = "") -> Membership:
+    """The person holds this role in this organisation (created if missing). Callers have
+    checked that the organisation is within the acting user's reach."""
+    membership, _ = Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role, defaults={"position": position}
+    )
+    return membership

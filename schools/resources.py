@@ -1,0 +1,339 @@
+"""Directory import and export (django-import-export): organisations, schools, people.
+
+Every resource is built for one acting user. Rows may only touch the user's reach for the
+import verb (``schools.import_directory``); the region comes from the municipality, never
+from the file; an unknown name or a row outside the reach is a row error in Russian, and
+with any error nothing is written (the import runs in one transaction)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV, XLSX
+
+from . import services
+from .constants import OrganisationKind, Role, SchoolLevel
+from .models import Municipality, Organisation, User
+
+IMPORT_VERB = "schools.import_directory"
+EXPORT_VERB = "schools.export_directory"
+TRUE_WORDS = {"да", "1", "+", "true", "истина", "yes", "x", "х", "v"}
+FALSE_WORDS = {"нет", "0", "-", "false", "ложь", "no", ""}
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value):
+    """A cell a spreadsheet would run as a formula is prefixed with an apostrophe
+    (OWASP CSV injection): = + - @ tab and CR at the start."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _EscapingFormat:
+    def _escape_formulae(self, dataset):
+        for index, row in enumerate(dataset):
+            dataset[index] = tuple(escape_cell(cell) for cell in row)
+
+
+class SafeXLSX(_EscapingFormat, XLSX):
+    pass
+
+
+class SafeCSV(_EscapingFormat, CSV):
+    pass
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """Russian labels in the file, codes in the database (either is accepted on import)."""
+
+    def __init__(self, choices, *, required: bool = True):
+        self.by_label = {str(label).lower(): value for value, label in choices}
+        self.by_value = {value: str(label) for value, label in choices}
+        self.required = required
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        if not text:
+            if self.required:
+                raise ValueError("Не заполнено.")
+            return ""
+        if text in self.by_value:
+            return text
+        code = self.by_label.get(text.lower())
+        if code is None:
+            raise ValueError(
+                f"Неизвестное значение «{text}». Допустимо: {', '.join(self.by_value.values())}."
+            )
+        return code
+
+    def render(self, value, obj=None, **kwargs):
+        return self.by_value.get(value, value or "")
+
+
+class RussianBooleanWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip().lower()
+        if text in TRUE_WORDS:
+            return True
+        if text in FALSE_WORDS:
+            return False
+        raise ValueError(f"«{value}» — ожидается «да» или «нет».")
+
+    def render(self, value, obj=None, **kwargs):
+        return "да" if value else "нет"
+
+
+class YearWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        result = super().clean(value, row, **kwargs)
+        if result is not None and not 1990 <= result <= 2100:
+            raise ValueError(f"Год {result} вне допустимого диапазона.")
+        return result
+
+
+class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
+    """Looks a name up only among the rows the acting user may use: a name of another
+    tenant reads as unknown, and nothing about it leaks."""
+
+    def __init__(self, model, field, queryset_factory, label):
+        self.queryset_factory = queryset_factory
+        self.label = label
+        super().__init__(model, field)
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.queryset_factory()
+
+    def clean(self, value, row=None, **kwargs):
+        if not str(value or "").strip():
+            raise ValueError(f"Не указан {self.label}.")
+        try:
+            return super().clean(str(value).strip(), row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(
+                f"{self.label.capitalize()} «{value}» не найден в вашей зоне ответственности."
+            ) from None
+        except self.model.MultipleObjectsReturned:
+            raise ValueError(f"Несколько вариантов для «{value}»: уточните название.") from None
+
+
+def text(attribute: str, column: str) -> fields.Field:
+    """A text column: empty cells become empty strings, never NULL."""
+    return fields.Field(attribute=attribute, column_name=column, widget=widgets.CharWidget())
+
+
+class ScopedResource(resources.ModelResource):
+    """A resource bound to the acting user; exports are scoped the same way."""
+
+    def __init__(self, *, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    def municipalities(self):
+        return Municipality.objects.for_user(self.user, IMPORT_VERB)
+
+    def organisations(self):
+        return Organisation.objects.for_user(self.user, IMPORT_VERB)
+
+    def filter_export(self, queryset, **kwargs):
+        model = queryset.model
+        return queryset & model.objects.for_user(self.user, "view")
+
+
+class OrganisationResource(ScopedResource):
+    full_name = text("full_name", "Полное наименование")
+    short_name = text("short_name", "Краткое наименование")
+    kind = fields.Field(
+        attribute="kind", column_name="Тип", widget=ChoiceLabelWidget(OrganisationKind.choices)
+    )
+    municipality = fields.Field(attribute="municipality", column_name="Муниципалитет")
+    inn = text("inn", "ИНН")
+    address = text("address", "Адрес")
+    email = text("email", "Email")
+    phone = text("phone", "Телефон")
+
+    class Meta:
+        model = Organisation
+        fields = (
+            "full_name",
+            "short_name",
+            "kind",
+            "municipality",
+            "inn",
+            "address",
+            "email",
+            "phone",
+        )
+        # Matched by name among the organisations within reach only.
+        import_id_fields = ("full_name",)
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fields["municipality"].widget = ScopedForeignKeyWidget(
+            Municipality, "name", self.municipalities, "муниципалитет"
+        )
+
+    def get_queryset(self):
+        return Organisation.objects.for_user(self.user, IMPORT_VERB)
+
+    def import_instance(self, instance, row, **kwargs):
+        try:
+            super().import_instance(instance, row, **kwargs)
+        finally:
+            # The region always follows the municipality, whatever else the row says.
+            if instance.municipality_id:
+                instance.region_id = instance.municipality.region_id
+        self.check_row(instance)
+
+    def check_row(self, instance) -> None:
+        if instance.kind == OrganisationKind.REGIONAL_AUTHORITY:
+            raise ValidationError({"kind": "Региональные организации через импорт не создаются."})
+        if instance.pk and not self.organisations().filter(pk=instance.pk).exists():
+            raise ValidationError({"full_name": "Эта организация вне вашей зоны ответственности."})
+
+
+class SchoolResource(OrganisationResource):
+    level = fields.Field(
+        attribute="level",
+        column_name="Уровень",
+        widget=ChoiceLabelWidget(SchoolLevel.choices, required=False),
+    )
+    is_low_results = fields.Field(
+        attribute="is_low_results", column_name="ШНОР", widget=RussianBooleanWidget()
+    )
+    is_unfavourable = fields.Field(
+        attribute="is_unfavourable", column_name="ШНСУ", widget=RussianBooleanWidget()
+    )
+    is_leader = fields.Field(
+        attribute="is_leader", column_name="Школа-лидер", widget=RussianBooleanWidget()
+    )
+    growth_year_from = fields.Field(
+        attribute="growth_year_from", column_name="Школа роста с", widget=YearWidget()
+    )
+    growth_year_to = fields.Field(
+        attribute="growth_year_to", column_name="Школа роста по", widget=YearWidget()
+    )
+
+    class Meta(OrganisationResource.Meta):
+        fields = (
+            "full_name",
+            "short_name",
+            "municipality",
+            "level",
+            "is_low_results",
+            "is_unfavourable",
+            "is_leader",
+            "growth_year_from",
+            "growth_year_to",
+            "inn",
+            "address",
+            "email",
+            "phone",
+        )
+        exclude = ("kind",)
+
+    def get_queryset(self):
+        return super().get_queryset().schools()
+
+    def filter_export(self, queryset, **kwargs):
+        return super().filter_export(queryset, **kwargs).schools()
+
+    def import_instance(self, instance, row, **kwargs):
+        instance.kind = OrganisationKind.SCHOOL
+        super().import_instance(instance, row, **kwargs)
+
+
+class PersonResource(ScopedResource):
+    """People with their role in one organisation (one row = one membership)."""
+
+    username = text("username", "Логин")
+    last_name = text("last_name", "Фамилия")
+    first_name = text("first_name", "Имя")
+    middle_name = text("middle_name", "Отчество")
+    position = text("position", "Должность")
+    email = text("email", "Email")
+    organisation = fields.Field(column_name="Организация")
+    role = fields.Field(column_name="Роль")
+
+    class Meta:
+        model = User
+        fields = (
+            "username",
+            "last_name",
+            "first_name",
+            "middle_name",
+            "position",
+            "email",
+            "organisation",
+            "role",
+        )
+        import_id_fields = ("username",)
+        skip_unchanged = False
+        clean_model_instances = True
+
+    def get_queryset(self):
+        return User.objects.for_user(self.user, "view")
+
+    def dehydrate_organisation(self, user):
+        membership = self._first_membership(user)
+        return membership.organisation.short_name if membership else ""
+
+    def dehydrate_role(self, user):
+        membership = self._first_membership(user)
+        return membership.get_role_display() if membership else ""
+
+    def _first_membership(self, user):
+        """The person's first role in an organisation the exporting user sees."""
+        if not hasattr(self, "_visible_ids"):
+            self._visible_ids = set(
+                Organisation.objects.for_user(self.user, "view").values_list("pk", flat=True)
+            )
+        return next((m for m in user.memberships.all() if m.organisation_id in self._visible_ids), None)
+
+    def filter_export(self, queryset, **kwargs):
+        return (
+            super().filter_export(queryset, **kwargs).prefetch_related("memberships__organisation")
+        )
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        errors = {}
+        if not (instance.username or "").strip():
+            errors["username"] = "Не указан логин."
+        if not instance.pk and services.username_taken(instance.username):
+            # The login belongs to an account this user cannot see (another tenant): it is
+            # never touched and nothing about it is revealed.
+            errors["username"] = "Логин уже занят. Выберите другой."
+        organisation_name = str(row.get("Организация") or "").strip()
+        organisation = (
+            self.organisations().filter(short_name=organisation_name).first()
+            or self.organisations().filter(full_name=organisation_name).first()
+        )
+        if organisation is None:
+            errors["organisation"] = (
+                f"Организация «{organisation_name}» не найдена в вашей зоне ответственности."
+            )
+        role = ChoiceLabelWidget(Role.choices)
+        try:
+            role_code = role.clean(row.get("Роль"))
+        except ValueError as error:
+            errors["role"] = f"Роль: {error}"
+            role_code = None
+        if errors:
+            raise ValidationError(errors)
+        instance._membership = (organisation, role_code)
+        if not instance.pk:
+            # New people set their password through «Забыли пароль?».
+            instance.set_unusable_password()
+
+    def after_save_instance(self, instance, row, **kwargs):
+        organisation, role = instance._membership
+        services.membership_ensure(
+            user=instance, organisation=organisation, role=role, position=instance.position
+        )
