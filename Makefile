@@ -5,10 +5,15 @@ SHELL := /bin/bash
 
 PORT ?= 8000
 # Python 3.12: on PATH, or installed through pyenv. uv never downloads a Python.
-PYTHON312 ?= $(shell command -v python3.12 2>/dev/null || \
-	(command -v pyenv >/dev/null 2>&1 && for v in $$(pyenv versions --bare 2>/dev/null | grep '^3\.12'); do \
-		PYENV_VERSION=$$v pyenv which python3.12 2>/dev/null && break; done))
-UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+ifndef PYTHON312
+PYTHON312 := $(shell for c in \
+	"$$(command -v pyenv >/dev/null 2>&1 && PYENV_VERSION=$$(pyenv versions --bare 2>/dev/null | grep '^3\.12' | tail -n 1) pyenv which python3.12 2>/dev/null)" \
+	"$$(command -v python3.12 2>/dev/null)"; do \
+	[ -n "$$c" ] && "$$c" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && echo "$$c" && break; done)
+endif
+ifndef UV
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+endif
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON312)
 RUN := $(UV) run --frozen
