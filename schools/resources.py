@@ -294,7 +294,9 @@ class PersonResource(ScopedResource):
             self._visible_ids = set(
                 Organisation.objects.for_user(self.user, "view").values_list("pk", flat=True)
             )
-        return next((m for m in user.memberships.all() if m.organisation_id in self._visible_ids), None)
+        return next(
+            (m for m in user.memberships.all() if m.organisation_id in self._visible_ids), None
+        )
 
     def filter_export(self, queryset, **kwargs):
         return (

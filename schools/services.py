@@ -107,7 +107,9 @@ def username_taken(username: str) -> bool:
     return User.objects.filter(username__iexact=(username or "").strip()).exists()
 
 
-def membership_ensure(*, user: User, organisation: Organisation, role: str, position: str = "") -> Membership:
+def membership_ensure(
+    *, user: User, organisation: Organisation, role: str, position: str = ""
+) -> Membership:
     """The person holds this role in this organisation (created if missing). Callers have
     checked that the organisation is within the acting user's reach."""
     membership, _ = Membership.objects.get_or_create(
