@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from simple_history.utils import bulk_update_with_history
 
 from schools.access import FORBIDDEN_MESSAGE
@@ -121,6 +121,27 @@ def _derive_schedule(measure: Measure, roadmap: Roadmap) -> schedules.Derived | 
     derived = schedules.derive(measure.deadline_text, roadmap.period_start, roadmap.period_end)
     measure.schedule_kind = derived.kind
     return derived
+
+
+def _recognise_responsible(measure: Measure, roadmap: Roadmap) -> None:
+    """Link the organisations named in «Ответственные» (by their short names as written),
+    among the plan owner's municipality and the regional bodies. The text stays as is."""
+    from schools.models import Organisation
+
+    text = (measure.responsible_text or "").lower()
+    owner = roadmap.owner
+    candidates = Organisation.objects.filter(region_id=owner.region_id, is_active=True)
+    candidates = candidates.filter(
+        Q(municipality_id=owner.municipality_id) | Q(municipality__isnull=True)
+        if owner.municipality_id
+        else Q(municipality__isnull=True)
+    )
+    found = [
+        org
+        for org in candidates.only("pk", "short_name")
+        if org.short_name and org.short_name.lower() in text
+    ]
+    measure.responsible_organisations.set(found)
 
 
 def _store_windows(measure: Measure, derived: schedules.Derived | None) -> None:
@@ -365,6 +386,7 @@ def measure_create(
     measure._history_user = acting_user
     measure.save()
     _store_windows(measure, derived)
+    _recognise_responsible(measure, roadmap)
     return measure
 
 
@@ -388,6 +410,8 @@ def measure_update(
     measure._history_user = acting_user
     measure.save(update_fields=[*changed, "version"])
     _store_windows(measure, derived)
+    if "responsible_text" in changed:
+        _recognise_responsible(measure, roadmap)
     measure.refresh_from_db()
     return measure
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -104,8 +104,6 @@ def roadmap_list(request):
 @require_http_methods(["GET", "POST"])
 def roadmap_create(request):
     if not has_verb(request.user, "roadmaps.add_roadmap"):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("Создавать планы могут координаторы и методисты.")
     form = RoadmapCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -191,8 +189,6 @@ def roadmap_edit(request, pk: int):
 def roadmap_duplicate(request, pk: int):
     roadmap = get_object_for_user(Roadmap, request.user, pk)
     if not has_verb(request.user, "roadmaps.add_roadmap"):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("Копировать планы могут координаторы и методисты.")
     initial = {"title": roadmap.title}
     if roadmap.period_start and roadmap.period_end:

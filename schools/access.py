@@ -243,7 +243,10 @@ def get_object_for_user(
     """One object through the access model: 404 when missing or foreign, 403 when
     visible but the verb is not allowed."""
     try:
-        obj = model.objects.for_user(user, "view").select_related(*select_related).get(pk=pk)
+        visible = model.objects.for_user(user, "view")
+        if select_related:
+            visible = visible.select_related(*select_related)
+        obj = visible.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         raise Http404(NOT_FOUND_MESSAGE) from None
     if action != "view" and not model.objects.for_user(user, action).filter(pk=obj.pk).exists():

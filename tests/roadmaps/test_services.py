@@ -265,3 +265,21 @@ def test_regional_coordinator_cannot_write(world, roadmap):
         services.measure_create(
             roadmap=roadmap, acting_user=world.user("regional_coordinator"), title="Новое"
         )
+
+
+def test_responsible_organisations_are_recognised_by_their_short_names(world, roadmap, coordinator):
+    measure = services.measure_create(
+        roadmap=roadmap,
+        acting_user=coordinator,
+        title="Семинар",
+        responsible_text=f"{world.centre.short_name}, руководители ОО",
+    )
+    assert set(measure.responsible_organisations.all()) == {world.centre}
+    measure = services.measure_update(
+        measure=measure,
+        acting_user=coordinator,
+        data={"responsible_text": "руководители ОО"},
+        expected_version=measure.version,
+    )
+    assert not measure.responsible_organisations.exists()
+    assert measure.responsible_text == "руководители ОО"
