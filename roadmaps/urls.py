@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/measures/new/", views.measure_create, name="measure_create"),
     path("<int:pk>/distribute/", views.roadmap_distribute, name="roadmap_distribute"),
     path("<int:pk>/copies/", views.roadmap_copies, name="roadmap_copies"),
+    path("<int:pk>/group/", views.roadmap_group, name="roadmap_group"),
     path("sections/<int:pk>/edit/", views.section_edit, name="section_edit"),
     path("sections/<int:pk>/delete/", views.section_delete, name="section_delete"),
     path("measures/<int:pk>/", views.measure_row, name="measure_row"),

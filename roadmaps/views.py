@@ -240,7 +240,11 @@ def roadmap_review(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def section_create(request, pk: int):
     roadmap = get_object_for_user(Roadmap, request.user, pk, "change")
-    form = SectionForm(request.POST or None, roadmap=roadmap)
+    if _is_htmx(request) and request.GET.get("cancel"):
+        return HttpResponse("")
+    form = SectionForm(
+        request.POST or None, roadmap=roadmap, initial={"parent": _int(request.GET.get("parent"))}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.section_create(
@@ -254,9 +258,15 @@ def section_create(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if _is_htmx(request):
+                return _table_response(request, roadmap)
             messages.success(request, "Раздел добавлен.")
             return redirect("roadmap_detail", pk=roadmap.pk)
-    return render(request, "roadmaps/section_form.html", {"form": form, "roadmap": roadmap})
+    context = {"form": form, "roadmap": roadmap}
+    if _is_htmx(request):
+        context["column_count"] = len(_columns(roadmap)) + 2
+        return render(request, "roadmaps/roadmap_detail.html#section-new-row", context)
+    return render(request, "roadmaps/section_form.html", context)
 
 
 @login_required
@@ -347,7 +357,11 @@ def _row_response(request, roadmap: Roadmap, kind: str, obj) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_create(request, pk: int):
+    """A new measure: inline in the plan table (htmx: a form row, then the whole table
+    re-rendered in place) or on its own page without JavaScript."""
     roadmap = get_object_for_user(Roadmap, request.user, pk, "change")
+    if _is_htmx(request) and request.GET.get("cancel"):
+        return HttpResponse("")
     section = None
     section_id = _int(request.GET.get("section") or request.POST.get("section"))
     if section_id:
@@ -365,15 +379,27 @@ def measure_create(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if _is_htmx(request):
+                return _table_response(request, roadmap)
             messages.success(request, f"Мероприятие {measure.number} добавлено.".replace("  ", " "))
             return redirect(
                 f"{reverse('roadmap_detail', kwargs={'pk': roadmap.pk})}#measure-{measure.pk}"
             )
-    return render(
-        request,
-        "roadmaps/measure_form.html",
-        {"form": form, "roadmap": roadmap, "section": section},
+    context = {"form": form, "roadmap": roadmap, "section": section}
+    if _is_htmx(request):
+        context["column_count"] = len(_columns(roadmap)) + 2
+        return render(request, "roadmaps/roadmap_detail.html#measure-new-row", context)
+    return render(request, "roadmaps/measure_form.html", context)
+
+
+def _table_response(request, roadmap: Roadmap) -> HttpResponse:
+    """The whole plan table, swapped in place of #plan-table (after adding a row)."""
+    response = render(
+        request, "roadmaps/roadmap_detail.html#plan-table", _plan_context(request, roadmap)
     )
+    response["HX-Retarget"] = "#plan-table"
+    response["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @login_required
@@ -640,3 +666,23 @@ def roadmap_copies(request, pk: int):
         "roadmaps/roadmap_copies.html",
         {"roadmap": template, "copies": selectors.template_copies(template, request.user)},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roadmap_group(request, pk: int):
+    """The plan's school group: measures assigned to «группа школ плана» apply to it."""
+    roadmap = get_object_for_user(Roadmap, request.user, pk, "change")
+    form = SchoolsForm(
+        request.POST or None,
+        user=request.user,
+        initial={"schools": list(roadmap.school_group.all())},
+    )
+    form.fields["schools"].required = False
+    if request.method == "POST" and form.is_valid():
+        services.roadmap_set_school_group(
+            roadmap=roadmap, acting_user=request.user, schools=form.cleaned_data["schools"]
+        )
+        messages.success(request, "Группа школ плана сохранена.")
+        return redirect("roadmap_detail", pk=roadmap.pk)
+    return render(request, "roadmaps/roadmap_group.html", {"form": form, "roadmap": roadmap})

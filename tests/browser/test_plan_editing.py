@@ -53,3 +53,30 @@ def test_inline_edit_saves_without_reload_and_derives_the_due_date(live_server, 
     assert "до 30.09.2020" in text
     assert page.evaluate("window.__marker") == "same page"
     assert Measure.objects.get(pk=measure.pk).title == "Создание координационного совета"
+
+
+def test_inline_add_of_a_measure_in_a_section(live_server, page, world):
+    coordinator = world.user("municipal_coordinator")
+    roadmap = services.roadmap_create(
+        acting_user=coordinator,
+        owner=world.authority,
+        title="Дорожная карта",
+        period_start=datetime.date(2020, 1, 1),
+        period_end=datetime.date(2022, 12, 31),
+    )
+    section = services.section_create(
+        roadmap=roadmap, acting_user=coordinator, title="Организационные мероприятия", number="1."
+    )
+    login(page, live_server, coordinator)
+    page.goto(f"{live_server.url}/roadmaps/{roadmap.pk}/")
+    page.locator(f"#section-{section.pk}").get_by_role("link", name="+ мероприятие").click()
+    new_row = page.locator("tr.new-row form.inline-edit")
+    new_row.get_by_label("Номер, как написано").fill("1.1.")
+    new_row.get_by_label("Мероприятие").fill("Назначение координатора")
+    new_row.get_by_label("Сроки, как написано").fill("Октябрь 2020")
+    new_row.get_by_role("button", name="Добавить").click()
+    page.wait_for_selector("tr.plan-measure:not(.editing)")
+    table = page.locator("#plan-table").inner_text()
+    assert "Назначение координатора" in table
+    assert "до 31.10.2020" in table
+    assert Measure.objects.get(roadmap=roadmap).section == section

@@ -96,6 +96,7 @@ def rows(Row):
         "roadmap_edit": Row(target=plan, **change),
         "roadmap_review": Row(target=plan, **change),
         "roadmap_distribute": Row(target=plan, **change),
+        "roadmap_group": Row(target=plan, **change),
         "section_create": Row(target=plan, **change),
         "measure_create": Row(target=plan, **change),
         "item_move": Row(target=plan, method="post", **change_post),

@@ -431,3 +431,59 @@ def test_school_deputy_edits_the_school_plan_but_not_the_municipal_one(client, w
     )
     assert response.status_code == 302
     assert Section.objects.filter(roadmap=school_plan, title="Раздел школы").exists()
+
+
+def test_inline_add_of_a_measure_returns_the_table_in_place(client, coordinator, roadmap):
+    client.force_login(coordinator)
+    section = Section.objects.get(roadmap=roadmap, number="1.")
+    url = reverse("measure_create", kwargs={"pk": roadmap.pk})
+    form_row = client.get(
+        url, {"section": section.pk}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert form_row.lstrip().startswith("<tr")
+    assert "Новое мероприятие в разделе 1." in form_row
+    response = client.post(
+        url,
+        {"section": section.pk, "number": "1.3.", "title": "Совещание", "deadline_text": "Ноябрь"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.headers["HX-Retarget"] == "#plan-table"
+    assert "Совещание" in response.content.decode()
+    assert list(
+        Measure.objects.filter(section=section).order_by("order").values_list("number", flat=True)
+    ) == ["1.1.", "1.2.", "1.3."]
+    invalid = client.post(url, {"section": section.pk, "title": ""}, headers={"HX-Request": "true"})
+    assert "Обязательное поле" in invalid.content.decode()
+    assert Measure.objects.filter(section=section).count() == 3
+
+
+def test_inline_add_of_a_subsection(client, coordinator, roadmap):
+    client.force_login(coordinator)
+    parent = Section.objects.get(roadmap=roadmap, number="1.")
+    url = reverse("section_create", kwargs={"pk": roadmap.pk})
+    assert (
+        "Название раздела"
+        in client.get(url, {"parent": parent.pk}, headers={"HX-Request": "true"}).content.decode()
+    )
+    client.post(
+        url,
+        {"number": "1.1.", "title": "Подраздел", "parent": parent.pk},
+        headers={"HX-Request": "true"},
+    )
+    assert Section.objects.get(title="Подраздел").parent == parent
+
+
+def test_plan_school_group_drives_group_assignment(client, world, coordinator, roadmap):
+    client.force_login(coordinator)
+    client.post(
+        reverse("roadmap_group", kwargs={"pk": roadmap.pk}), {"schools": [world.second_school.pk]}
+    )
+    measure = Measure.objects.get(number="1.1.")
+    client.post(reverse("measure_assign", kwargs={"pk": measure.pk}), {"mode": "plan_group"})
+    measure.refresh_from_db()
+    assert set(services.assigned_organisations(measure)) == {world.second_school}
+    response = client.post(
+        reverse("roadmap_group", kwargs={"pk": roadmap.pk}), {"schools": [world.other_school.pk]}
+    )
+    assert "Выберите корректный вариант" in response.content.decode()
+    assert set(roadmap.school_group.all()) == {world.second_school}
