@@ -284,3 +284,30 @@ def sibling_ids(roadmap: Roadmap, parent: Section | None) -> list[tuple[str, int
     ]
     items.sort(key=lambda item: (item[2], item[0] == "measure", item[1]))
     return [(kind, pk) for kind, pk, _ in items]
+
+
+def plan_row(roadmap: Roadmap, kind: str, pk: int) -> Row | None:
+    """One row of the plan table (after an inline edit), without loading the whole plan.
+
+    Queries: the row, its windows and organisations (for a measure), section parents (1)."""
+    parents = dict(Section.objects.filter(roadmap=roadmap).values_list("pk", "parent_id"))
+    if kind == "section":
+        obj = Section.objects.filter(roadmap=roadmap, pk=pk).first()
+        parent_id = obj.parent_id if obj else None
+    else:
+        obj = (
+            Measure.objects.filter(roadmap=roadmap, pk=pk)
+            .prefetch_related(
+                Prefetch("windows", queryset=MeasureWindow.objects.order_by("due_on")),
+                "responsible_organisations",
+            )
+            .first()
+        )
+        parent_id = obj.section_id if obj else None
+    if obj is None:
+        return None
+    depth = 0
+    while parent_id is not None and depth < 50:
+        depth += 1
+        parent_id = parents.get(parent_id)
+    return Row(kind, obj, depth)

@@ -340,13 +340,11 @@ def section_delete(request, pk: int):
 
 def _row_response(request, roadmap: Roadmap, kind: str, obj) -> HttpResponse:
     """Re-render one row of the plan table after an inline edit."""
-    rows = [
-        row for row in selectors.plan_rows(roadmap) if row.kind == kind and row.obj.pk == obj.pk
-    ]
+    row = selectors.plan_row(roadmap, kind, obj.pk)
     columns = _columns(roadmap)
     context = {
         "roadmap": roadmap,
-        "row": rows[0] if rows else None,
+        "row": row,
         "columns": columns,
         "column_count": len(columns) + 2,
         "can_edit": True,
