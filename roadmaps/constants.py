@@ -51,3 +51,30 @@ COLUMNS = [
     ("status_text", "Отметка об исполнении"),
 ]
 DEFAULT_COLUMNS = ["number", "title", "deadline_text", "audience", "responsible_text", "result"]
+
+# The plan's header and passport as a person edits them (form and service share it).
+ROADMAP_HEADER_FIELDS = [
+    "title",
+    "subtitle",
+    "level",
+    "period_start",
+    "period_end",
+    "period_text",
+    "approval_word",
+    "approval_position",
+    "approval_organisation",
+    "approval_name",
+    "approval_date",
+    "approval_date_text",
+    "approval_order",
+    "passport_problem",
+    "passport_working_group",
+    "passport_developer",
+    "passport_goal",
+    "passport_stages",
+    "passport_directions",
+    "passport_control_results",
+    "passport_financing",
+    "passport_indicators",
+    "columns",
+]

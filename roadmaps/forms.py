@@ -6,10 +6,21 @@ from django import forms
 from schools.forms import BootstrapMixin
 from schools.models import Organisation
 
-from .constants import COLUMNS, AssignmentMode, ScheduleKind
+from .constants import COLUMNS, ROADMAP_HEADER_FIELDS, AssignmentMode, ScheduleKind
 from .models import Measure, Roadmap, Section
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PeriodMixin:
+    """A period that ends before it starts is refused with a Russian message."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "Период заканчивается раньше, чем начинается.")
+        return data
 
 
 class VersionedForm(BootstrapMixin, forms.ModelForm):
@@ -18,7 +29,7 @@ class VersionedForm(BootstrapMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class RoadmapCreateForm(BootstrapMixin, forms.ModelForm):
+class RoadmapCreateForm(PeriodMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Roadmap
         fields = [
@@ -45,46 +56,15 @@ class RoadmapCreateForm(BootstrapMixin, forms.ModelForm):
         ).order_by("short_name")
         self.fields["owner"].label_from_instance = lambda org: org.short_name
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", "Период заканчивается раньше, чем начинается.")
-        return data
 
-
-class RoadmapHeaderForm(VersionedForm):
+class RoadmapHeaderForm(PeriodMixin, VersionedForm):
     columns = forms.MultipleChoiceField(
         label="Столбцы плана", choices=COLUMNS, widget=forms.CheckboxSelectMultiple, required=True
     )
 
     class Meta:
         model = Roadmap
-        fields = [
-            "title",
-            "subtitle",
-            "level",
-            "period_start",
-            "period_end",
-            "period_text",
-            "approval_word",
-            "approval_position",
-            "approval_organisation",
-            "approval_name",
-            "approval_date",
-            "approval_date_text",
-            "approval_order",
-            "passport_problem",
-            "passport_working_group",
-            "passport_developer",
-            "passport_goal",
-            "passport_stages",
-            "passport_directions",
-            "passport_control_results",
-            "passport_financing",
-            "passport_indicators",
-            "columns",
-        ]
+        fields = ROADMAP_HEADER_FIELDS
         widgets = {
             "period_start": DATE_WIDGET,
             "period_end": DATE_WIDGET,
@@ -107,27 +87,13 @@ class RoadmapHeaderForm(VersionedForm):
             },
         }
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", "Период заканчивается раньше, чем начинается.")
-        return data
 
-
-class DuplicateForm(BootstrapMixin, forms.Form):
+class DuplicateForm(PeriodMixin, BootstrapMixin, forms.Form):
     title = forms.CharField(
         label="Заголовок нового плана", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
     period_start = forms.DateField(label="Начало периода", widget=DATE_WIDGET)
     period_end = forms.DateField(label="Окончание периода", widget=DATE_WIDGET)
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", "Период заканчивается раньше, чем начинается.")
-        return data
 
 
 class SectionForm(VersionedForm):

@@ -20,34 +20,9 @@ from simple_history.utils import bulk_update_with_history
 from schools.access import FORBIDDEN_MESSAGE
 
 from . import schedules
-from .constants import RoadmapStatus
+from .constants import ROADMAP_HEADER_FIELDS, RoadmapStatus
 from .models import Measure, MeasureWindow, Roadmap, RoadmapAgreement, Section
 
-ROADMAP_HEADER_FIELDS = [
-    "title",
-    "subtitle",
-    "level",
-    "period_start",
-    "period_end",
-    "period_text",
-    "approval_word",
-    "approval_position",
-    "approval_organisation",
-    "approval_name",
-    "approval_date",
-    "approval_date_text",
-    "approval_order",
-    "passport_problem",
-    "passport_working_group",
-    "passport_developer",
-    "passport_goal",
-    "passport_stages",
-    "passport_directions",
-    "passport_control_results",
-    "passport_financing",
-    "passport_indicators",
-    "columns",
-]
 SECTION_FIELDS = ["number", "title", "is_group"]
 MEASURE_FIELDS = [
     "number",
@@ -102,6 +77,20 @@ def _apply(obj, data: dict, fields: list[str]) -> list[str]:
             setattr(obj, name, data[name])
             changed.append(name)
     return changed
+
+
+def _visible_organisations(user, organisations, *, schools_only: bool = False) -> list:
+    """The chosen organisations, all of which must be within the user's reach."""
+    from schools.models import Organisation
+
+    organisations = list(organisations)
+    visible = Organisation.objects.for_user(user, "view")
+    if schools_only:
+        visible = visible.schools()
+    ids = {o.pk for o in organisations}
+    if set(visible.filter(pk__in=ids).values_list("pk", flat=True)) != ids:
+        raise PermissionDenied(FORBIDDEN_MESSAGE)
+    return organisations
 
 
 def _next_order(roadmap: Roadmap, parent: Section | None) -> int:
@@ -522,7 +511,6 @@ def item_move(
 def measure_assign(*, measure: Measure, acting_user, mode: str, organisations=()) -> Measure:
     """Say to whom a measure applies. Chosen organisations must be within the acting
     user's reach; "all ШНОР" and "the plan's group" are resolved when read."""
-    from schools.models import Organisation
 
     from .constants import AssignmentMode
 
@@ -535,13 +523,7 @@ def measure_assign(*, measure: Measure, acting_user, mode: str, organisations=()
     if mode == AssignmentMode.ORGANISATIONS:
         if not organisations:
             raise ValidationError("Выберите хотя бы одну организацию.")
-        visible = set(
-            Organisation.objects.for_user(acting_user, "view")
-            .filter(pk__in=[o.pk for o in organisations])
-            .values_list("pk", flat=True)
-        )
-        if visible != {o.pk for o in organisations}:
-            raise PermissionDenied(FORBIDDEN_MESSAGE)
+        organisations = _visible_organisations(acting_user, organisations)
     else:
         organisations = []
     measure.assignment_mode = mode
@@ -578,18 +560,9 @@ def assigned_organisations(measure: Measure):
 
 @transaction.atomic
 def roadmap_set_school_group(*, roadmap: Roadmap, acting_user, schools) -> Roadmap:
-    from schools.models import Organisation
 
     _require(roadmap, acting_user)
-    schools = list(schools)
-    visible = set(
-        Organisation.objects.for_user(acting_user, "view")
-        .schools()
-        .filter(pk__in=[s.pk for s in schools])
-        .values_list("pk", flat=True)
-    )
-    if visible != {s.pk for s in schools}:
-        raise PermissionDenied(FORBIDDEN_MESSAGE)
+    schools = _visible_organisations(acting_user, schools, schools_only=True)
     roadmap.school_group.set(schools)
     return roadmap
 
@@ -601,22 +574,13 @@ def roadmap_set_school_group(*, roadmap: Roadmap, acting_user, schools) -> Roadm
 def template_distribute(*, template: Roadmap, acting_user, schools) -> list[Roadmap]:
     """Hand a template plan to schools: each gets its own draft copy to fill in, agree
     and approve. Schools that already have a copy are skipped; returns the new copies."""
-    from schools.models import Organisation
 
     from .constants import RoadmapLevel
 
     _require(template, acting_user)
     if not template.is_template:
         raise ValidationError("Раздавать школам можно только план, отмеченный как шаблон.")
-    schools = list(schools)
-    visible = set(
-        Organisation.objects.for_user(acting_user, "view")
-        .schools()
-        .filter(pk__in=[s.pk for s in schools])
-        .values_list("pk", flat=True)
-    )
-    if visible != {s.pk for s in schools}:
-        raise PermissionDenied(FORBIDDEN_MESSAGE)
+    schools = _visible_organisations(acting_user, schools, schools_only=True)
     have = set(
         Roadmap.objects.filter(template=template, owner__in=schools).values_list(
             "owner_id", flat=True

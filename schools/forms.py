@@ -5,6 +5,7 @@ from django import forms
 from .constants import OrganisationKind, Role
 from .models import Organisation
 from .selectors import FLAG_LABELS
+from .services import ORGANISATION_EDITABLE_FIELDS
 
 
 class BootstrapMixin:
@@ -67,20 +68,7 @@ class OrganisationForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "full_name",
-            "short_name",
-            "inn",
-            "address",
-            "email",
-            "phone",
-            "level",
-            "is_low_results",
-            "is_unfavourable",
-            "is_leader",
-            "growth_year_from",
-            "growth_year_to",
-        ]
+        fields = ORGANISATION_EDITABLE_FIELDS
         widgets = {"full_name": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):

@@ -6,23 +6,11 @@ it follows the rule table); "other" is a plan of a school in another region."""
 import datetime
 
 from roadmaps.models import Measure, Roadmap, Section
-
-PERSONAS_ALL = [
-    "anonymous",
-    "outsider",
-    "regional_coordinator",
-    "municipal_coordinator",
-    "methodologist",
-    "head",
-    "school_director",
-    "school_deputy",
-    "administrator",
-    "superuser",
-]
+from tests.conftest import PERSONAS
 
 
 def _codes(default, **overrides):
-    result = dict.fromkeys(PERSONAS_ALL, default)
+    result = dict.fromkeys(PERSONAS, default)
     result.update(overrides)
     return result
 
