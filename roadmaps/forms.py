@@ -3,6 +3,7 @@ person may use."""
 
 from django import forms
 
+from monitoring.models import Indicator
 from schools.forms import BootstrapMixin
 from schools.models import Organisation
 
@@ -123,6 +124,7 @@ class MeasureForm(VersionedForm):
             "responsible_text",
             "result",
             "indicator_text",
+            "indicator",
             "status_text",
         ]
         widgets = {
@@ -138,9 +140,12 @@ class MeasureForm(VersionedForm):
             ]
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = True
+        self.fields["indicator"].queryset = Indicator.objects.for_user(user, "view").filter(
+            is_active=True
+        )
 
 
 class ScheduleForm(BootstrapMixin, forms.Form):

@@ -216,7 +216,15 @@ class Measure(models.Model):
         related_name="responsible_for",
     )
     result = models.TextField("предполагаемый результат", blank=True)
-    indicator_text = models.TextField("целевой индикатор", blank=True)
+    indicator_text = models.TextField("целевой индикатор, как написано", blank=True)
+    indicator = models.ForeignKey(
+        "monitoring.Indicator",
+        verbose_name="целевой показатель",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+    )
     status_text = models.TextField("отметка об исполнении", blank=True)
     assignment_mode = models.CharField(
         "кому назначено", max_length=20, choices=AssignmentMode.choices, default=AssignmentMode.NONE

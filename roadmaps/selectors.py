@@ -76,6 +76,7 @@ def plan_rows(
         sections = list(Section.objects.filter(roadmap=roadmap).order_by("order", "pk"))
     measures_qs = (
         Measure.objects.filter(roadmap=roadmap)
+        .select_related("indicator")
         .order_by("order", "pk")
         .prefetch_related(
             Prefetch("windows", queryset=MeasureWindow.objects.order_by("due_on")),
@@ -297,6 +298,7 @@ def plan_row(roadmap: Roadmap, kind: str, pk: int) -> Row | None:
     else:
         obj = (
             Measure.objects.filter(roadmap=roadmap, pk=pk)
+            .select_related("indicator")
             .prefetch_related(
                 Prefetch("windows", queryset=MeasureWindow.objects.order_by("due_on")),
                 "responsible_organisations",

@@ -32,6 +32,7 @@ MEASURE_FIELDS = [
     "responsible_text",
     "result",
     "indicator_text",
+    "indicator",
     "status_text",
 ]
 EDITABLE_STATUSES = {RoadmapStatus.DRAFT}
@@ -110,6 +111,16 @@ def _derive_schedule(measure: Measure, roadmap: Roadmap) -> schedules.Derived | 
     derived = schedules.derive(measure.deadline_text, roadmap.period_start, roadmap.period_end)
     measure.schedule_kind = derived.kind
     return derived
+
+
+def _require_indicator(measure: Measure, user) -> None:
+    from monitoring.models import Indicator
+
+    if (
+        measure.indicator_id
+        and not Indicator.objects.for_user(user, "view").filter(pk=measure.indicator_id).exists()
+    ):
+        raise PermissionDenied(FORBIDDEN_MESSAGE)
 
 
 def _recognise_responsible(measure: Measure, roadmap: Roadmap) -> None:
@@ -372,6 +383,7 @@ def measure_create(
     measure.order = _next_order(roadmap, section)
     derived = _derive_schedule(measure, roadmap)
     measure.full_clean()
+    _require_indicator(measure, acting_user)
     measure._history_user = acting_user
     measure.save()
     _store_windows(measure, derived)
@@ -395,6 +407,8 @@ def measure_update(
         derived = _derive_schedule(measure, roadmap)
         changed.append("schedule_kind")
     measure.full_clean()
+    if "indicator" in changed:
+        _require_indicator(measure, acting_user)
     measure.version = F("version") + 1
     measure._history_user = acting_user
     measure.save(update_fields=[*changed, "version"])

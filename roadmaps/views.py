@@ -367,7 +367,7 @@ def measure_create(request, pk: int):
         if section.roadmap_id != roadmap.pk:
             messages.error(request, "Раздел относится к другому плану.")
             return redirect("roadmap_detail", pk=roadmap.pk)
-    form = MeasureForm(request.POST or None)
+    form = MeasureForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.MEASURE_FIELDS}
         try:
@@ -412,7 +412,12 @@ def measure_row(request, pk: int):
 def measure_edit(request, pk: int):
     measure = get_object_for_user(Measure, request.user, pk, "change", select_related=("roadmap",))
     roadmap = measure.roadmap
-    form = MeasureForm(request.POST or None, instance=measure, initial={"version": measure.version})
+    form = MeasureForm(
+        request.POST or None,
+        instance=measure,
+        initial={"version": measure.version},
+        user=request.user,
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.MEASURE_FIELDS}
@@ -426,7 +431,12 @@ def measure_edit(request, pk: int):
         except services.EditConflict as error:
             conflict = error
             # Offer the current version as the base of the next save.
-            form = MeasureForm(request.POST, instance=measure, initial={"version": measure.version})
+            form = MeasureForm(
+                request.POST,
+                instance=measure,
+                initial={"version": measure.version},
+                user=request.user,
+            )
             form.data = form.data.copy()
             form.data["version"] = (
                 Measure.objects.for_user(request.user, "change").get(pk=pk).version
@@ -469,6 +479,7 @@ def _conflict_rows(conflict) -> list[tuple[str, str, str]]:
         "responsible_text": "Ответственные",
         "result": "Результат",
         "indicator_text": "Индикатор",
+        "indicator": "Целевой показатель",
         "status_text": "Отметка об исполнении",
     }
     rows = []

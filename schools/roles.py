@@ -10,6 +10,7 @@ from django.apps import apps as global_apps
 from .constants import OrganisationKind, Role
 
 VIEW_DIRECTORY = [
+    "monitoring.view_indicator",
     "schools.view_region",
     "schools.view_municipality",
     "schools.view_organisation",
@@ -72,6 +73,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.ADMINISTRATOR: [
         *VIEW_DIRECTORY,
+        "monitoring.add_indicator",
+        "monitoring.change_indicator",
         "schools.add_municipality",
         "schools.change_municipality",
         "schools.add_organisation",

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "axes",
     "schools",
     "roadmaps",
+    "monitoring",
 ]
 
 MIDDLEWARE = [

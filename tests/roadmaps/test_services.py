@@ -283,3 +283,29 @@ def test_responsible_organisations_are_recognised_by_their_short_names(world, ro
     )
     assert not measure.responsible_organisations.exists()
     assert measure.responsible_text == "руководители ОО"
+
+
+def test_measure_links_a_target_indicator_within_reach(world, roadmap, coordinator):
+    from monitoring.models import Indicator
+
+    own = Indicator.objects.create(
+        owner=world.authority,
+        name="Доля педагогов, повысивших квалификацию",
+        unit="%",
+        category="staff",
+    )
+    foreign = Indicator.objects.create(
+        owner=world.other_authority, name="Чужой показатель", category="staff"
+    )
+    measure = services.measure_create(
+        roadmap=roadmap, acting_user=coordinator, title="Курсы", indicator=own
+    )
+    assert measure.indicator == own
+    with pytest.raises(PermissionDenied):
+        services.measure_update(
+            measure=measure,
+            acting_user=coordinator,
+            data={"indicator": foreign},
+            expected_version=measure.version,
+        )
+    assert Measure.objects.get(pk=measure.pk).indicator == own

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from schools.admin import ScopedAdminMixin
+
+from .models import Indicator
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "unit", "category", "direction", "owner", "is_active"]
+    list_filter = ["category", "direction", "is_active"]
+    search_fields = ["name"]
+    list_select_related = ["owner"]
