@@ -300,3 +300,24 @@ def test_escape_cell():
         "ok",
         5,
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("schools.xlsx", b"this is not a spreadsheet"),
+        ("schools.xlsx", b"PK\x03\x04truncated zip"),
+        ("schools.csv", b"\xff\xfe\x00garbage\x00"),
+        ("schools.csv", b""),
+    ],
+)
+def test_malformed_files_get_a_message_not_a_500(staff_client, name, content):
+    upload = io.BytesIO(content)
+    upload.name = name
+    before = Organisation.objects.count()
+    response = staff_client.post(
+        reverse("admin:schools_organisation_import"),
+        {"import_file": upload, "format": 0 if name.endswith("xlsx") else 1, "resource": 1},
+    )
+    assert response.status_code == 200
+    assert Organisation.objects.count() == before

@@ -72,3 +72,32 @@ def test_demo_user_logs_in_and_sees_only_its_own_tenant(client, demo, demo_user)
         # Nobody outside the region's coordinators sees another municipality's schools,
         # except a curator's assigned schools (none of them are elsewhere in the demo).
         assert not visible.exclude(municipality=own.municipality).exists()
+
+
+@pytest.mark.parametrize("demo_user", USERS, ids=lambda u: u.username)
+def test_every_object_url_of_another_tenant_is_404_for_demo_users(client, demo, demo_user):
+    user = User.objects.get(username=demo_user.username)
+    client.force_login(user)
+    visible = set(Organisation.objects.for_user(user, "view").values_list("pk", flat=True))
+    foreign = Organisation.objects.exclude(pk__in=visible)
+    # One foreign organisation per municipality (and regional bodies) keeps the run short.
+    probes = {}
+    for organisation in foreign.order_by("municipality_id", "pk"):
+        probes.setdefault((organisation.region_id, organisation.municipality_id), organisation)
+    assert probes, "the demo world has other tenants"
+    for organisation in probes.values():
+        for name in ("organisation_detail", "organisation_edit"):
+            response = client.get(reverse(name, kwargs={"pk": organisation.pk}))
+            assert response.status_code == 404, (name, organisation.short_name)
+    foreign_municipalities = Municipality.objects.exclude(
+        pk__in=Municipality.objects.for_user(user, "view").values("pk")
+    )
+    for municipality in foreign_municipalities:
+        assert (
+            client.get(reverse("municipality_detail", kwargs={"pk": municipality.pk})).status_code
+            == 404
+        )
+    for person in User.objects.exclude(pk__in=User.objects.for_user(user, "view").values("pk"))[
+        :10
+    ]:
+        assert client.get(reverse("person_detail", kwargs={"pk": person.pk})).status_code == 404
