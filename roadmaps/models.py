@@ -333,3 +333,34 @@ class RoadmapUserObjectPermission(UserObjectPermissionBase):
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = "право на план"
         verbose_name_plural = "права на отдельные планы"
+
+
+class RoadmapImport(models.Model):
+    """Who brought which file into which plan, and what the importer warned about."""
+
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name="план", on_delete=models.CASCADE, related_name="imports"
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто импортировал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file_name = models.CharField("файл", max_length=300)
+    file_size = models.PositiveIntegerField("размер, байт")
+    sha256 = models.CharField("контрольная сумма", max_length=64)
+    warnings = models.JSONField("предупреждения", default=list, blank=True)
+    created_at = models.DateTimeField("когда", auto_now_add=True)
+
+    objects = RoadmapPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "импорт плана"
+        verbose_name_plural = "импорты планов"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -18,6 +18,15 @@ class Derived:
     windows: tuple[tuple[datetime.date, datetime.date], ...]
     reason: str = ""
 
+    def to_json(self) -> dict:
+        data: dict = {
+            "kind": self.kind,
+            "windows": [[s.isoformat(), e.isoformat()] for s, e in self.windows],
+        }
+        if self.reason:
+            data["reason"] = self.reason
+        return data
+
 
 def derive(text: str, period_start: datetime.date, period_end: datetime.date) -> Derived:
     schedule = parse_deadline(text or "", (period_start, period_end))

@@ -431,6 +431,7 @@ def seed_demo() -> dict[str, int]:
         curator = User.objects.get(username=username)
         for short in schools:
             CuratorAssignment.objects.get_or_create(curator=curator, school=by_short[short])
+    _import_samples(by_short)
     root, created = User.objects.get_or_create(
         username="root",
         defaults={"last_name": "Суперпользователь", "is_staff": True, "is_superuser": True},
@@ -464,3 +465,48 @@ def _organisation(region: Region, municipality: Municipality | None, org: Org) -
     )
     organisation.full_clean()
     return organisation
+
+
+SAMPLES_DIR = (
+    __import__("pathlib").Path(__file__).resolve().parent.parent.parent / "shared" / "samples"
+)
+SAMPLE_OWNERS = {
+    "novokubansky-cro-2019-2022.docx": "МБУ «ЦРО»",
+    "ponomarevsky-order-2020.docx": "Отдел образования",
+    "municipal-resources-2020.docx": "Управление образования",
+}
+
+
+def _import_samples(by_short: dict[str, Organisation]) -> None:
+    """The sample plans, imported once each (by file checksum); the partner centre of
+    Армавир may view and agree the network plan of Новокубанский ЦРО."""
+    import hashlib
+
+    from guardian.shortcuts import assign_perm
+
+    from roadmaps.importing import parse_plan
+    from roadmaps.importing_service import roadmap_import
+    from roadmaps.models import RoadmapImport
+
+    if not SAMPLES_DIR.is_dir():
+        return
+    for file_name, owner_short in SAMPLE_OWNERS.items():
+        path = SAMPLES_DIR / file_name
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        owner = by_short[owner_short]
+        existing = RoadmapImport.objects.filter(
+            sha256=hashlib.sha256(data).hexdigest(), roadmap__owner=owner
+        ).first()
+        roadmap = (
+            existing.roadmap
+            if existing
+            else roadmap_import(
+                plan=parse_plan(data, file_name), owner=owner, file_name=file_name, data=data
+            )
+        )
+        if file_name.startswith("novokubansky"):
+            partner = User.objects.get(username="partner")
+            for perm in ("roadmaps.view_roadmap", "roadmaps.agree_roadmap"):
+                assign_perm(perm, partner, roadmap)

@@ -1,0 +1,133 @@
+"""The parsed plan, before anything is written."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Approval:
+    word: str = ""
+    position: str = ""
+    organisation: str = ""
+    name: str = ""
+    date: datetime.date | None = None
+    date_text: str = ""
+    order: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "position": self.position,
+            "organisation": self.organisation,
+            "name": self.name,
+            "date": self.date.isoformat() if self.date else (self.date_text or None),
+            "order": self.order,
+        }
+
+
+@dataclass
+class Agreement:
+    position: str = ""
+    organisation: str = ""
+    name: str = ""
+    date_text: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "position": self.position,
+            "organisation": self.organisation,
+            "name": self.name,
+            "date": self.date_text,
+        }
+
+
+@dataclass
+class ParsedMeasure:
+    number: str
+    title: str
+    deadline_text: str = ""
+    audience: str = ""
+    responsible: str = ""
+    result: str = ""
+    status_text: str = ""
+    row: int = 0
+    schedule: dict | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "deadline_text": self.deadline_text,
+            "schedule": self.schedule,
+            "audience": self.audience,
+            "responsible": self.responsible,
+            "result": self.result,
+            "status_text": self.status_text,
+        }
+
+
+@dataclass
+class ParsedSection:
+    number: str
+    title: str
+    is_group: bool = False
+    row: int = 0
+    sections: list[ParsedSection] = field(default_factory=list)
+    measures: list[ParsedMeasure] = field(default_factory=list)
+    # The written order of children (sections and measures interleaved).
+    children: list = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "is_group": self.is_group,
+            "sections": [s.to_json() for s in self.sections],
+            "measures": [m.to_json() for m in self.measures],
+        }
+
+
+@dataclass
+class Warning:
+    row: int
+    message: str
+
+
+@dataclass
+class ParsedPlan:
+    title: str = ""
+    subtitle: str = ""
+    period: tuple[datetime.date, datetime.date] | None = None
+    period_text: str = ""
+    approval: Approval = field(default_factory=Approval)
+    agreements: list[Agreement] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    sections: list[ParsedSection] = field(default_factory=list)
+    measures: list[ParsedMeasure] = field(default_factory=list)
+    children: list = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+
+    def all_measures(self) -> list[ParsedMeasure]:
+        found: list[ParsedMeasure] = list(self.measures)
+
+        def walk(sections):
+            for section in sections:
+                found.extend(section.measures)
+                walk(section.sections)
+
+        walk(self.sections)
+        return found
+
+    def to_json(self) -> dict:
+        return {
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "period": [d.isoformat() for d in self.period] if self.period else None,
+            "approval": self.approval.to_json(),
+            "agreements": [a.to_json() for a in self.agreements],
+            "columns": self.columns,
+            "sections": [s.to_json() for s in self.sections],
+            "measures": [m.to_json() for m in self.measures],
+            "warnings": [{"row": w.row, "message": w.message} for w in self.warnings],
+        }

@@ -1,0 +1,98 @@
+"""import_roadmap on the samples: JSON shape, dry run, atomic commit with a record."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from roadmaps.models import (
+    Measure,
+    MeasureWindow,
+    Roadmap,
+    RoadmapAgreement,
+    RoadmapImport,
+    Section,
+)
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+pytestmark = pytest.mark.skipif(
+    not SAMPLES.exists(), reason="../shared/samples is not beside the repository"
+)
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    call_command("import_roadmap", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_json_of_the_network_plan(world):
+    out, _ = run(
+        str(SAMPLES / "novokubansky-cro-2019-2022.docx"),
+        "--owner",
+        str(world.centre.pk),
+        "--dry-run",
+        "--json",
+    )
+    data = json.loads(out)
+    assert data["title"] == "ДОРОЖНАЯ КАРТА"
+    assert data["period"] == ["2019-01-01", "2022-12-31"]
+    assert data["approval"]["name"] == "С.В. Давыденко"
+    assert len(data["agreements"]) == 5
+    first = data["sections"][0]
+    assert (first["number"], first["title"]) == ("1.", "Организационные мероприятия")
+    measure = first["measures"][0]
+    assert measure["schedule"] == {"kind": "once", "windows": [["2019-08-01", "2019-09-30"]]}
+    assert {
+        "number",
+        "title",
+        "deadline_text",
+        "schedule",
+        "audience",
+        "responsible",
+        "result",
+        "status_text",
+    } <= set(measure)
+    assert not Roadmap.objects.exists()  # dry run
+
+
+def test_import_writes_the_whole_plan_once(world):
+    _, err = run(str(SAMPLES / "novokubansky-cro-2019-2022.txt"), "--owner", str(world.centre.pk))
+    roadmap = Roadmap.objects.get()
+    assert f"id={roadmap.pk}" in err
+    assert roadmap.owner == world.centre
+    assert Section.objects.filter(roadmap=roadmap).count() == 6
+    assert Measure.objects.filter(roadmap=roadmap).count() == 39
+    assert Measure.objects.filter(roadmap=roadmap, number="4.14.").count() == 2
+    assert MeasureWindow.objects.filter(measure__roadmap=roadmap).exists()
+    assert RoadmapAgreement.objects.filter(roadmap=roadmap).count() == 5
+    record = RoadmapImport.objects.get(roadmap=roadmap)
+    assert record.file_name == "novokubansky-cro-2019-2022.txt"
+    assert len(record.sha256) == 64
+    assert Measure.history.filter(roadmap_id=roadmap.pk).count() == 39
+
+
+def test_bad_file_and_unknown_owner_are_russian_errors(world, tmp_path):
+    bad = tmp_path / "plan.docx"
+    bad.write_text("не документ")
+    with pytest.raises(CommandError, match="не соответствует расширению"):
+        run(str(bad), "--owner", str(world.centre.pk))
+    with pytest.raises(CommandError, match="не найдена"):
+        run(str(SAMPLES / "ponomarevsky-order-2020.docx"), "--owner", "999999")
+    assert not Roadmap.objects.exists()
+
+
+def test_demo_imports_the_samples_and_grants_the_partner_one_plan(db):
+    from schools.models import User
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    assert Roadmap.objects.count() == 3
+    partner = User.objects.get(username="partner")
+    assert [r.title for r in Roadmap.objects.for_user(partner, "view")] == ["ДОРОЖНАЯ КАРТА"]
+    assert [r.title for r in Roadmap.objects.for_user(partner, "roadmaps.agree_roadmap")] == [
+        "ДОРОЖНАЯ КАРТА"
+    ]
+    assert not Roadmap.objects.for_user(partner, "change").exists()
