@@ -140,12 +140,26 @@ class MeasureForm(VersionedForm):
             ]
         }
 
-    def __init__(self, *args, user, **kwargs):
+    move_to = forms.ModelChoiceField(
+        label="Раздел",
+        queryset=Section.objects.none(),
+        required=False,
+        empty_label="— вне раздела —",
+    )
+
+    def __init__(self, *args, user, roadmap=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = True
         self.fields["indicator"].queryset = Indicator.objects.for_user(user, "view").filter(
             is_active=True
         )
+        if roadmap is None or self.instance.pk is None:
+            del self.fields["move_to"]
+        else:
+            self.fields["move_to"].queryset = Section.objects.filter(roadmap=roadmap).order_by(
+                "order"
+            )
+            self.fields["move_to"].initial = self.instance.section_id
 
 
 class ScheduleForm(BootstrapMixin, forms.Form):

@@ -417,6 +417,7 @@ def measure_edit(request, pk: int):
         instance=measure,
         initial={"version": measure.version},
         user=request.user,
+        roadmap=roadmap,
     )
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -428,6 +429,14 @@ def measure_edit(request, pk: int):
                 data=data,
                 expected_version=form.cleaned_data.get("version"),
             )
+            target = form.cleaned_data.get("move_to")
+            if "move_to" in request.POST and target != measure.section:
+                services.item_move(
+                    item=measure, acting_user=request.user, parent=target, position=10**6
+                )
+                if _is_htmx(request):
+                    # The row now stands elsewhere: show the table as it is.
+                    return _table_response(request, roadmap)
         except services.EditConflict as error:
             conflict = error
             # Offer the current version as the base of the next save.
@@ -436,6 +445,7 @@ def measure_edit(request, pk: int):
                 instance=measure,
                 initial={"version": measure.version},
                 user=request.user,
+                roadmap=roadmap,
             )
             form.data = form.data.copy()
             form.data["version"] = (

@@ -487,3 +487,24 @@ def test_plan_school_group_drives_group_assignment(client, world, coordinator, r
     )
     assert "Выберите корректный вариант" in response.content.decode()
     assert set(roadmap.school_group.all()) == {world.second_school}
+
+
+def test_inline_edit_moves_a_measure_into_another_section(client, coordinator, roadmap):
+    client.force_login(coordinator)
+    other = services.section_create(
+        roadmap=roadmap, acting_user=coordinator, title="Другой раздел", number="2."
+    )
+    measure = Measure.objects.get(number="1.1.")
+    response = client.post(
+        reverse("measure_edit", kwargs={"pk": measure.pk}),
+        {
+            "version": measure.version,
+            "number": "1.1.",
+            "title": measure.title,
+            "deadline_text": "Сентябрь 2020",
+            "move_to": other.pk,
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.headers["HX-Retarget"] == "#plan-table"
+    assert Measure.objects.get(pk=measure.pk).section == other
