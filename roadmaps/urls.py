@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 urlpatterns = [
     path("", views.roadmap_list, name="roadmap_list"),
     path("new/", views.roadmap_create, name="roadmap_create"),
+    path("import/", import_views.roadmap_import_start, name="roadmap_import_start"),
+    path("import/<str:token>/", import_views.roadmap_import_preview, name="roadmap_import_preview"),
     path("<int:pk>/", views.roadmap_detail, name="roadmap_detail"),
     path("<int:pk>/print/", views.roadmap_print, name="roadmap_print"),
+    path("<int:pk>/export.<str:fmt>", views.roadmap_export, name="roadmap_export"),
     path("<int:pk>/edit/", views.roadmap_edit, name="roadmap_edit"),
     path("<int:pk>/duplicate/", views.roadmap_duplicate, name="roadmap_duplicate"),
     path("<int:pk>/history/", views.roadmap_history, name="roadmap_history"),

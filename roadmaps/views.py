@@ -96,6 +96,7 @@ def roadmap_list(request):
             "search": search,
             "editable": selectors.editable_roadmap_ids(request.user, page.object_list),
             "can_add": has_verb(request.user, "roadmaps.add_roadmap"),
+            "can_import": has_verb(request.user, "roadmaps.import_roadmap"),
         },
     )
 
@@ -705,3 +706,26 @@ def roadmap_group(request, pk: int):
         messages.success(request, "Группа школ плана сохранена.")
         return redirect("roadmap_detail", pk=roadmap.pk)
     return render(request, "roadmaps/roadmap_group.html", {"form": form, "roadmap": roadmap})
+
+
+@login_required
+def roadmap_export(request, pk: int, fmt: str):
+    """The plan as .xlsx or .docx in the document's layout."""
+    from django.http import Http404
+
+    from . import exports
+
+    roadmap = get_object_for_user(
+        Roadmap, request.user, pk, "roadmaps.export_roadmap", select_related=("owner",)
+    )
+    if fmt == "xlsx":
+        data = exports.roadmap_xlsx(roadmap)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "docx":
+        data = exports.roadmap_docx(roadmap)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        raise Http404("Неизвестный формат.")
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="roadmap-{roadmap.pk}.{fmt}"'
+    return response

@@ -92,23 +92,20 @@ def parse_approval(before: list[str]) -> Approval:
     lines = [line.strip() for line in before]
     for index, line in enumerate(lines):
         if APPROVAL_WORD.match(line):
-            block = []
+            block: list[str] = []
+            seen_end = False
             for following in lines[index + 1 :]:
                 if not following:
-                    if block and (
-                        NAME.match(block[-1])
-                        or DATE_LINE.match(block[-1])
-                        or ORDER.search(block[-1])
-                    ):
-                        # A blank line after the name or date may still precede the date.
-                        continue
                     continue
-                if DATE_LINE.match(following) or ORDER.search(following):
-                    block.append(following)
-                    break
-                if len(block) > 8 or following.isupper() and len(following) > 12:
+                is_end = bool(DATE_LINE.match(following) or ORDER.search(following))
+                if (
+                    (seen_end and not is_end)
+                    or len(block) >= 8
+                    or (following.isupper() and len(following) > 12)
+                ):
                     break
                 block.append(following)
+                seen_end = seen_end or is_end
             order_match = next((ORDER.search(b) for b in block if ORDER.search(b)), None)
             block = [b for b in block if not (ORDER.search(b) and not DATE_LINE.match(b))]
             position, organisation, name, date_text = _signature_block(block)
@@ -231,6 +228,8 @@ def title_block(before: list[str]) -> list[str]:
             in_approval = True
         if in_approval and (DATE_LINE.match(line) or ORDER.search(line)):
             start, in_approval = index + 1, False
+        elif start == index and start and (DATE_LINE.match(line) or ORDER.search(line)):
+            start = index + 1  # the order line right after the approval date
         if re.search(r"от\s+\d{1,2}\.\d{1,2}\.\d{4}", line) and any(
             lines[j].lower().startswith("приложение") for j in range(max(0, index - 4), index + 1)
         ):

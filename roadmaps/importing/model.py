@@ -103,6 +103,8 @@ class ParsedPlan:
     approval: Approval = field(default_factory=Approval)
     agreements: list[Agreement] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    header_cells: list[str] = field(default_factory=list)
+    mapping: dict[int, str] = field(default_factory=dict)
     sections: list[ParsedSection] = field(default_factory=list)
     measures: list[ParsedMeasure] = field(default_factory=list)
     children: list = field(default_factory=list)
@@ -117,6 +119,19 @@ class ParsedPlan:
                 walk(section.sections)
 
         walk(self.sections)
+        return found
+
+    def rows(self) -> list[tuple[int, ParsedSection | ParsedMeasure]]:
+        """(depth, item) in the document's order, for a preview table."""
+        found: list[tuple[int, ParsedSection | ParsedMeasure]] = []
+
+        def walk(children, depth):
+            for child in children:
+                found.append((depth, child))
+                if isinstance(child, ParsedSection):
+                    walk(child.children, depth + 1)
+
+        walk(self.children, 0)
         return found
 
     def to_json(self) -> dict:

@@ -225,9 +225,15 @@ def read_xlsx(data: bytes) -> RawDocument:
     return _grid(values)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        # Our own exports guard formula-like text with an apostrophe: read it back as written.
+        return value[1:].strip()
     if hasattr(value, "strftime"):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, float) and value.is_integer():
@@ -266,7 +272,25 @@ def _grid(values: list[list[str]]) -> RawDocument:
             continue
         started = True
         result.rows.append(RawRow(cells=row, index=index))
+    # Single-cell rows after the last row of the table are the text under it (agreements).
+    while (
+        result.rows
+        and len([c for c in result.rows[-1].cells if c]) == 1
+        and _below_table(result.rows)
+    ):
+        result.after.insert(0, next(c for c in result.rows.pop().cells if c))
     return result
+
+
+def _below_table(rows: list[RawRow]) -> bool:
+    """Whether the trailing single-cell rows follow an «СОГЛАСОВАНО» line (text, not table)."""
+    for row in reversed(rows):
+        filled = [c for c in row.cells if c]
+        if len(filled) != 1:
+            return False
+        if filled[0].upper().startswith("СОГЛАСОВАН"):
+            return True
+    return False
 
 
 # --- Pasted text -------------------------------------------------------------------------

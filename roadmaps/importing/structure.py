@@ -94,10 +94,20 @@ def build_plan(document: RawDocument, *, mapping: dict[int, str] | None = None) 
         raise ImportFileError("Таблица пустая.")
     header_at, found = find_header(rows)
     mapping = mapping or found
-    plan = ParsedPlan(columns=[mapping[i] for i in sorted(mapping)])
+    plan = ParsedPlan(
+        columns=[mapping[i] for i in sorted(mapping)],
+        header_cells=list(rows[header_at].cells),
+        mapping=dict(mapping),
+    )
+    if "title" not in mapping.values():
+        raise ImportFileError("Укажите, в каком столбце текст мероприятия.")
     header_cells = [re.sub(r"\s+", " ", c.lower()) for c in rows[header_at].cells]
     number_col = next((i for i, k in mapping.items() if k == "number"), None)
     title_col = next(i for i, k in mapping.items() if k == "title")
+    if len(set(mapping.values())) != len(mapping):
+        raise ImportFileError(
+            "Один и тот же смысл назначен двум столбцам: проверьте соответствие столбцов."
+        )
 
     stack: list[ParsedSection] = []  # open numbered sections, outermost first
     group: ParsedSection | None = None
@@ -232,10 +242,11 @@ def _continue(measure: ParsedMeasure, values: dict, plan: ParsedPlan, row: RawRo
         if text:
             current = getattr(measure, key)
             setattr(measure, key, f"{current} {text}".strip() if current else text)
+    # Shown next to the measure the row was merged into (the row itself disappears).
     plan.warnings.append(
         Warning(
-            row.index,
-            f"Строка продолжает мероприятие {measure.number or measure.title[:30]} (перенос страницы) и объединена с ним.",
+            measure.row,
+            f"Строка {row.index + 1} продолжает это мероприятие (перенос страницы) и объединена с ним — проверьте текст.",
         )
     )
 

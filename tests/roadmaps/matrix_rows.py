@@ -76,8 +76,20 @@ def rows(Row):
     return {
         "roadmap_list": Row(own=_codes(200, anonymous="login")),
         "roadmap_create": Row(own=adders),
+        "roadmap_import_start": Row(own=adders),
+        # An unknown upload token: verb holders are sent back to the upload page.
+        "roadmap_import_preview": Row(
+            target=lambda world, which: {"token": "0" * 32},
+            own={**_redirect(adders), "anonymous": "login"},
+        ),
         "roadmap_detail": Row(target=plan, **view),
         "roadmap_print": Row(target=plan, **view),
+        # Every role holds the export verb except the administrator (directory only).
+        "roadmap_export": Row(
+            target=lambda world, which: {**plan(world, which), "fmt": "xlsx"},
+            own={**VIEW_OWN, "administrator": 403},
+            other=OTHER,
+        ),
         "roadmap_history": Row(target=plan, **view),
         "roadmap_copies": Row(target=plan, **view),
         "roadmap_duplicate": Row(target=plan, own={**adders, "outsider": 404}, other=OTHER),

@@ -1,0 +1,171 @@
+"""A plan as a file in the document's layout: .xlsx and .docx. Importing such a file again
+gives the same plan (the round trip is tested on every sample)."""
+
+from __future__ import annotations
+
+import io
+
+from schools.resources import escape_cell
+
+from . import selectors
+from .constants import COLUMNS
+from .models import Roadmap
+
+LABELS = dict(COLUMNS)
+FIELD_OF = {"responsible_text": "responsible_text"}
+
+
+def _header_lines(roadmap: Roadmap) -> list[str]:
+    lines = []
+    if roadmap.approval_position or roadmap.approval_name or roadmap.approval_order:
+        lines.append(roadmap.approval_word or "УТВЕРЖДАЮ")
+        for value in (
+            roadmap.approval_position,
+            roadmap.approval_organisation,
+            roadmap.approval_name,
+        ):
+            if value:
+                lines.extend(value.split("\n"))
+        if roadmap.approval_date:
+            lines.append(f"{roadmap.approval_date:%d.%m.%Y}")
+        elif roadmap.approval_date_text:
+            lines.append(roadmap.approval_date_text)
+        if roadmap.approval_order:
+            lines.append(roadmap.approval_order)
+    return lines
+
+
+def _title_lines(roadmap: Roadmap) -> list[str]:
+    return [roadmap.title, *[line for line in roadmap.subtitle.split("\n") if line.strip()]]
+
+
+def _agreement_lines(roadmap: Roadmap) -> list[list[str]]:
+    blocks = []
+    for agreement in roadmap.agreements.all():
+        block = ["СОГЛАСОВАНО:"]
+        for value in (agreement.position, agreement.organisation_text, agreement.name):
+            if value:
+                block.extend(value.split("\n"))
+        if agreement.date:
+            block.append(f"{agreement.date:%d.%m.%Y}")
+        elif agreement.date_text:
+            block.append(agreement.date_text)
+        blocks.append(block)
+    return blocks
+
+
+def _table(roadmap: Roadmap) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """Column keys and rows: ("section", [text]) or ("measure", [cell per column])."""
+    keys = [key for key in roadmap.columns if key in LABELS]
+    rows: list[tuple[str, list[str]]] = []
+    for row in selectors.plan_rows(roadmap):
+        if row.kind == "section":
+            rows.append(("section", [f"{row.obj.number} {row.obj.title}".strip()]))
+        else:
+            rows.append(("measure", [getattr(row.obj, key) or "" for key in keys]))
+    return keys, rows
+
+
+def roadmap_xlsx(roadmap: Roadmap) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    keys, rows = _table(roadmap)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "План"
+    width = len(keys)
+    for line in _header_lines(roadmap):
+        sheet.append(
+            [None] * (width - 1) + [escape_cell(line)] if width > 1 else [escape_cell(line)]
+        )
+    sheet.append([])
+    for line in _title_lines(roadmap):
+        sheet.append([escape_cell(line)])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+    sheet.append([])
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    sheet.append([LABELS[key] for key in keys])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+        cell.border = border
+    for kind, cells in rows:
+        sheet.append([escape_cell(value) for value in cells])
+        current = sheet.max_row
+        if kind == "section":
+            sheet.merge_cells(start_row=current, start_column=1, end_row=current, end_column=width)
+            sheet.cell(row=current, column=1).font = Font(bold=True)
+        for cell in sheet[current]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border = border
+    for block in _agreement_lines(roadmap):
+        sheet.append([])
+        for line in block:
+            sheet.append([escape_cell(line)])
+    widths = {
+        "number": 8,
+        "title": 50,
+        "deadline_text": 18,
+        "audience": 25,
+        "responsible_text": 25,
+        "result": 35,
+        "status_text": 25,
+    }
+    for index, key in enumerate(keys, 1):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = widths.get(key, 20)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def roadmap_docx(roadmap: Roadmap) -> bytes:
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    keys, rows = _table(roadmap)
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, margin, Cm(1.5))
+    style = document.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(11)
+    for line in _header_lines(roadmap):
+        paragraph = document.add_paragraph(line)
+        paragraph.paragraph_format.left_indent = Cm(17)
+        paragraph.paragraph_format.space_after = Pt(0)
+    for line in _title_lines(roadmap):
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.add_run(line).bold = True
+    table = document.add_table(rows=1, cols=len(keys))
+    table.style = "Table Grid"
+    for cell, key in zip(table.rows[0].cells, keys, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(LABELS[key]).bold = True
+    for kind, cells in rows:
+        row = table.add_row()
+        if kind == "section":
+            merged = row.cells[0].merge(row.cells[-1]) if len(keys) > 1 else row.cells[0]
+            merged.text = ""
+            merged.paragraphs[0].add_run(cells[0]).bold = True
+            continue
+        for cell, value in zip(row.cells, cells, strict=True):
+            lines = value.split("\n") if value else [""]
+            cell.text = lines[0]
+            for extra in lines[1:]:
+                cell.add_paragraph(extra)
+    for block in _agreement_lines(roadmap):
+        document.add_paragraph("")
+        for line in block:
+            paragraph = document.add_paragraph(line)
+            paragraph.paragraph_format.space_after = Pt(0)
+    data = io.BytesIO()
+    document.save(data)
+    return data.getvalue()
