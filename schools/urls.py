@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import directory_io, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,4 +18,10 @@ urlpatterns = [
     ),
     path("directory/people/", views.person_list, name="person_list"),
     path("directory/people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("directory/import/", directory_io.directory_import, name="directory_import"),
+    path(
+        "directory/export/<str:resource>.<str:fmt>",
+        directory_io.directory_export,
+        name="directory_export",
+    ),
 ]

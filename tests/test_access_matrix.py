@@ -121,6 +121,15 @@ MATRIX: dict[str, Row] = {
         other=codes(404, anonymous=LOGIN, superuser=200),
     ),
     "person_list": signed_in_page(),
+    # The directory import verb: coordinators, administrators and the superuser.
+    "directory_import": Row(
+        own=codes(403, anonymous=LOGIN, municipal_coordinator=200, administrator=200, superuser=200)
+    ),
+    # The export verb: everyone but school staff and the outsider.
+    "directory_export": Row(
+        target=lambda world, which: {"resource": "schools", "fmt": "xlsx"},
+        own=codes(200, anonymous=LOGIN, outsider=403, school_director=403, school_deputy=403),
+    ),
     "person_detail": visible_to_members(
         lambda world, which: {
             "pk": (world.user("school_deputy") if which == "own" else other_person(world)).pk
