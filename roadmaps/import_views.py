@@ -21,7 +21,7 @@ from schools.models import Organisation
 
 from .importing import ImportFileError, parse_plan
 from .importing.structure import COLUMN_LABELS
-from .importing_service import roadmap_import, with_schedules
+from .importing_service import roadmap_import, with_organisation_warnings, with_schedules
 
 SESSION_KEY = "roadmap_imports"
 IMPORT_VERB = "roadmaps.import_roadmap"
@@ -135,6 +135,14 @@ def roadmap_import_preview(request, token: str):
         if mapping is not None:
             plan = parse_plan(data, pending["name"], mapping=mapping)
         with_schedules(plan)
+        with_organisation_warnings(
+            plan,
+            set(
+                Organisation.objects.for_user(request.user, "view").values_list(
+                    "short_name", flat=True
+                )
+            ),
+        )
     except ImportFileError as exc:
         error = str(exc)
     if request.method == "POST" and "commit" in request.POST and plan is not None and error is None:

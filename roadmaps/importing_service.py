@@ -4,6 +4,7 @@ schedules derived from the deadline texts, and a record of the file."""
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,11 +34,40 @@ LEVEL_BY_KIND = {
 
 
 def with_schedules(plan: ParsedPlan) -> ParsedPlan:
-    """Fill each measure's schedule from its deadline text and the plan's period."""
+    """Fill each measure's schedule from its deadline text and the plan's period; a text
+    that could not be placed in time is a warning beside its row."""
+    from .importing.model import Warning
+
     if plan.period is None:
         return plan
     for measure in plan.all_measures():
-        measure.schedule = schedules.derive(measure.deadline_text, *plan.period).to_json()
+        derived = schedules.derive(measure.deadline_text, *plan.period)
+        measure.schedule = derived.to_json()
+        if derived.kind == "unscheduled" and measure.deadline_text.strip():
+            plan.warnings.append(
+                Warning(
+                    measure.row,
+                    f"Срок «{measure.deadline_text}» не переведён в даты ({derived.reason.lower()}).",
+                )
+            )
+    return plan
+
+
+ORGANISATION_NAME = re.compile(r"\b[А-ЯЁ]{2,}(?:\s[А-ЯЁ]{2,})*\s?«[^»]{2,60}»")
+
+
+def with_organisation_warnings(plan: ParsedPlan, known_short_names: set[str]) -> ParsedPlan:
+    """Organisation names in «Ответственные» (like «МКУ «ЦМТО»») that the directory does
+    not know: the measure keeps the text, the person sees a warning."""
+    from .importing.model import Warning
+
+    known = {name.lower() for name in known_short_names}
+    for measure in plan.all_measures():
+        for name in dict.fromkeys(ORGANISATION_NAME.findall(measure.responsible)):
+            if name.lower() not in known:
+                plan.warnings.append(
+                    Warning(measure.row, f"Организация «{name}» не найдена в справочнике.")
+                )
     return plan
 
 
@@ -115,6 +145,7 @@ def roadmap_import(
         for measure, schedule in zip(created, derived, strict=True)
         for start, end in schedule.windows
     )
+    _link_responsible(roadmap, created)
     RoadmapAgreement.objects.bulk_create(
         RoadmapAgreement(
             roadmap=roadmap,
@@ -135,6 +166,33 @@ def roadmap_import(
         warnings=[{"row": w.row, "message": w.message} for w in plan.warnings],
     )
     return roadmap
+
+
+def _link_responsible(roadmap: Roadmap, measures: list[Measure]) -> None:
+    """Link the organisations named in «Ответственные» (by short name), as editing does."""
+    from django.db.models import Q
+
+    from schools.models import Organisation
+
+    owner = roadmap.owner
+    scope = Q(municipality__isnull=True)
+    if owner.municipality_id:
+        scope |= Q(municipality_id=owner.municipality_id)
+    candidates = [
+        (org.pk, org.short_name.lower())
+        for org in Organisation.objects.filter(
+            scope, region_id=owner.region_id, is_active=True
+        ).only("pk", "short_name")
+        if org.short_name
+    ]
+    through = Measure.responsible_organisations.through
+    links = [
+        through(measure_id=measure.pk, organisation_id=org_id)
+        for measure in measures
+        for org_id, name in candidates
+        if name in (measure.responsible_text or "").lower()
+    ]
+    through.objects.bulk_create(links)
 
 
 def _measure(

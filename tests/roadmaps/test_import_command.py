@@ -96,3 +96,13 @@ def test_demo_imports_the_samples_and_grants_the_partner_one_plan(db):
         "ДОРОЖНАЯ КАРТА"
     ]
     assert not Roadmap.objects.for_user(partner, "change").exists()
+
+
+def test_import_links_the_organisations_it_recognises(world):
+    from schools.models import Organisation
+
+    centre = Organisation.objects.get(pk=world.centre.pk)  # «МБУ «ЦРО»», as in the sample
+    run(str(SAMPLES / "novokubansky-cro-2019-2022.docx"), "--owner", str(centre.pk))
+    measure = Measure.objects.get(number="1.1.")
+    assert measure.responsible_text == "МБУ «ЦРО»"
+    assert list(measure.responsible_organisations.all()) == [centre]

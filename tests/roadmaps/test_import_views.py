@@ -122,3 +122,20 @@ def test_another_persons_upload_is_not_reachable(coordinator_client, client, wor
     assert other.status_code == 302
     assert other.url == reverse("roadmap_import_start")
     assert not Roadmap.objects.exists()
+
+
+def test_preview_warns_about_unparsed_deadlines_and_unknown_organisations(
+    coordinator_client, world
+):
+    text = (
+        "План мероприятий на 2020-2022 годы\n\n"
+        "№ п/п\tМероприятия\tСроки\tОтветственные\tПредполагаемый результат\n"
+        f"1.\tСеминар\tпо отдельному плану\t{world.centre.short_name}, МКУ «Неизвестный центр»\tСправка\n"
+    )
+    response = coordinator_client.post(
+        reverse("roadmap_import_start"), {"owner": world.centre.pk, "text": text}
+    )
+    html = coordinator_client.get(response.url).content.decode()
+    assert "Срок «по отдельному плану» не переведён в даты" in html
+    assert "Организация «МКУ «Неизвестный центр»» не найдена в справочнике" in html
+    assert f"Организация «{world.centre.short_name}» не найдена" not in html

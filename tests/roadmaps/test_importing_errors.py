@@ -1,5 +1,6 @@
 """Files that are not what they say get a clear Russian message, never another error."""
 
+import datetime
 import io
 import zipfile
 from pathlib import Path
@@ -113,3 +114,51 @@ def test_xlsx_values_are_read_and_formulas_are_not_run():
     assert measure.number == "1.1."
     # Without cached values a formula cell reads as empty: it is never evaluated.
     assert measure.title in ("", '=HYPERLINK("http://evil")')
+
+
+def test_nested_sections_bold_rows_repeated_headers_and_debris():
+    text = (
+        "ДОРОЖНАЯ КАРТА\nна 2020/2021 учебный год\n\n"
+        "№ п/п\tМероприятие\tСроки\tОтветственные\tОтметка об исполнении\n"
+        "1\t2\t3\t4\t5\n"
+        "3. Методическое сопровождение\t\t\t\t\n"
+        "3.2. Работа с педагогами\t\t\t\t\n"
+        "3.2.1. Семинары\t\t\t\t\n"
+        "3.2.1.1.\tСеминар для учителей математики\tОктябрь\tИМЦ\tВыполнено\n"
+        "\t\t\t\t\n"
+        "№ п/п\tМероприятие\tСроки\tОтветственные\tОтметка об исполнении\n"
+        "\tСеминар без номера\tНоябрь\tИМЦ\t\n"
+        "4. Мониторинг\t\t\t\t\n"
+        "4.1.\tМониторинг\t2 раза в год\tИМЦ\t\n"
+    )
+    plan = parse_plan(text.encode(), "plan.txt")
+    assert plan.period == (datetime.date(2020, 9, 1), datetime.date(2021, 8, 31))
+    three = plan.sections[0]
+    assert (three.number, three.title) == ("3.", "Методическое сопровождение")
+    assert three.sections[0].number == "3.2."
+    assert three.sections[0].sections[0].number == "3.2.1."
+    inner = three.sections[0].sections[0]
+    assert [(m.number, m.title, m.status_text) for m in inner.measures] == [
+        ("3.2.1.1.", "Семинар для учителей математики", "Выполнено"),
+        ("", "Семинар без номера", ""),
+    ]
+    assert [s.number for s in plan.sections] == ["3.", "4."]
+    assert plan.columns == ["number", "title", "deadline_text", "responsible", "status_text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("План на 2019-2022 годы", (datetime.date(2019, 1, 1), datetime.date(2022, 12, 31))),
+        (
+            "План на 2020 год и период до 2022 года",
+            (datetime.date(2020, 1, 1), datetime.date(2022, 12, 31)),
+        ),
+        ("План на 2020/2021 учебный год", (datetime.date(2020, 9, 1), datetime.date(2021, 8, 31))),
+        ("План на 2021 год", (datetime.date(2021, 1, 1), datetime.date(2021, 12, 31))),
+    ],
+)
+def test_periods_as_plans_state_them(text, expected):
+    from roadmaps.importing.header import parse_period
+
+    assert parse_period(text)[0] == expected
