@@ -8,31 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from schools.models import Organisation
-
-HEADER = [
-    "Полное наименование",
-    "Краткое наименование",
-    "Муниципалитет",
-    "Уровень",
-    "ШНОР",
-    "ШНСУ",
-    "Школа-лидер",
-    "Школа роста с",
-    "Школа роста по",
-    "ИНН",
-    "Адрес",
-    "Email",
-    "Телефон",
-]
+from tests.schools.test_admin import SCHOOL_HEADER as HEADER
+from tests.schools.test_admin import xlsx as xlsx_stream
 
 
 def xlsx(rows):
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    data = io.BytesIO()
-    book.save(data)
-    return SimpleUploadedFile("schools.xlsx", data.getvalue())
+    return SimpleUploadedFile("schools.xlsx", xlsx_stream(rows).getvalue())
 
 
 @pytest.fixture
