@@ -3,6 +3,7 @@ next to their rows and an editable column mapping, then commit in one transactio
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django import forms
@@ -176,12 +177,14 @@ def roadmap_import_preview(request, token: str):
     rows = []
     if plan is not None:
         for depth, item in plan.rows():
+            schedule = getattr(item, "schedule", None) or {}
             rows.append(
                 {
                     "depth": depth,
                     "item": item,
                     "is_section": not hasattr(item, "deadline_text"),
                     "warnings": warnings_by_row.get(item.row, []),
+                    "due": [datetime.date.fromisoformat(w[1]) for w in schedule.get("windows", [])],
                 }
             )
     return render(

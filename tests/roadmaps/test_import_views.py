@@ -139,3 +139,9 @@ def test_preview_warns_about_unparsed_deadlines_and_unknown_organisations(
     assert "Срок «по отдельному плану» не переведён в даты" in html
     assert "Организация «МКУ «Неизвестный центр»» не найдена в справочнике" in html
     assert f"Организация «{world.centre.short_name}» не найдена" not in html
+
+
+def test_preview_shows_due_dates_in_russian_format(coordinator_client, world):
+    response = upload(coordinator_client, world, "novokubansky-cro-2019-2022.docx")
+    html = coordinator_client.get(response.url).content.decode()
+    assert "до 30.09.2019" in html
