@@ -5,11 +5,16 @@ foreign-key choice is narrowed; a save that would leave the reach is rolled back
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
+from django.http import HttpResponseRedirect
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import access
+from .constants import Role
+from .forms_admin import MembershipAdminForm, OrganisationAdminForm
 from .models import (
     CuratorAssignment,
     Membership,
@@ -29,13 +34,35 @@ from .resources import (
     SchoolResource,
 )
 
+OUT_OF_SCOPE_MESSAGE = (
+    "Изменения не сохранены: запись оказалась бы за пределами вашей зоны ответственности."
+)
+
 
 def _perm(model, action):
     return access.permission_name(model, action)
 
 
+class OutOfScope(Exception):
+    """A write would leave the acting user's reach; raised inside the transaction so that
+    everything written in it rolls back."""
+
+
 class ScopedAdminMixin:
-    """Querysets, object permissions and choices through ``for_user``."""
+    """Querysets, object permissions and choices through ``for_user``.
+
+    * lists and single objects: ``for_user(user, "view")`` (foreign rows are 404);
+    * verbs on an object: the object must be in ``for_user(user, verb)``;
+    * foreign-key choices: the related rows within the reach of the verb being used on
+      this model (``Organisation.objects.for_user(user, "schools.add_membership")``),
+      except the fields in ``scope_view_fields`` (references that may point upwards,
+      such as a parent organisation), which offer what the user sees;
+    * after a save, inside the admin's transaction, the object must still be within
+      ``for_user(user, "change")``, else everything rolls back with a message.
+    """
+
+    scope_view_fields: tuple[str, ...] = ()
+    out_of_scope_message = OUT_OF_SCOPE_MESSAGE
 
     def get_queryset(self, request):
         qs = self.model.objects.for_user(request.user, "view")
@@ -62,44 +89,104 @@ class ScopedAdminMixin:
     def has_add_permission(self, request, *args):
         return self._allowed(request, "add")
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    # Choices -----------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The choices of the add form follow the "add" verb, of the change form "change".
+        request._scoped_admin_action = "add" if obj is None else "change"
+        return super().get_form(request, obj, **kwargs)
+
+    def choice_queryset(self, request, db_field):
+        """The narrowed choices of one relation, or None when the related model is not a
+        tenant model."""
         related = db_field.related_model
-        if hasattr(related.objects, "for_user"):
-            kwargs["queryset"] = related.objects.for_user(request.user, "view")
+        if not hasattr(related._default_manager, "for_user"):
+            return None
+        if db_field.name in self.scope_view_fields or related is User:
+            return related.objects.for_user(request.user, "view")
+        action = getattr(request, "_scoped_admin_action", "change")
+        return related.objects.for_user(request.user, _perm(self.model, action))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = self.choice_queryset(request, db_field)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = self.choice_queryset(request, db_field)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    # Writes ------------------------------------------------------------------------
+
+    def ensure_in_scope(self, request, pk) -> None:
+        if not self.model.objects.for_user(request.user, "change").filter(pk=pk).exists():
+            raise OutOfScope(self.out_of_scope_message)
 
     def save_related(self, request, form, formsets, change):
         """After the object and its inlines are saved (inside the admin's transaction):
         it must still be within the acting user's reach, or everything rolls back."""
         super().save_related(request, form, formsets, change)
-        obj = form.instance
-        if not self.model.objects.for_user(request.user, "change").filter(pk=obj.pk).exists():
-            raise PermissionDenied(
-                "Сохранение вывело бы запись за пределы вашей зоны ответственности."
-            )
+        self.ensure_in_scope(request, form.instance.pk)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except OutOfScope as error:
+            # The admin's own transaction has rolled back by now.
+            messages.error(request, str(error))
+            return HttpResponseRedirect(request.get_full_path())
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting to a historical version is a write like any other."""
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                response = super().history_form_view(request, object_id, version_id, extra_context)
+                if request.method == "POST" and response.status_code in (301, 302):
+                    self.ensure_in_scope(request, object_id)
+                return response
+        except OutOfScope as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_queryset(self, request, queryset):
+        """The bulk action deletes from the list the user sees; every row must also be
+        within the reach of the delete verb, or nothing is deleted."""
+        deletable = self.model.objects.for_user(request.user, "delete").values("pk")
+        if queryset.exclude(pk__in=deletable).exists():
+            raise PermissionDenied(access.FORBIDDEN_MESSAGE)
+        super().delete_queryset(request, queryset)
 
 
 class ScopedImportExportMixin(ImportExportMixin):
-    """Import and export for holders of the directory verbs; the resources get the user."""
+    """Import and export for holders of the directory verbs; the resources get the user,
+    check every row against the user's reach and roll the whole file back on any error."""
 
     import_formats = [SafeXLSX, SafeCSV]
     export_formats = [SafeXLSX, SafeCSV]
 
     def has_import_permission(self, request):
-        return access.has_verb(request.user, IMPORT_VERB)
+        return request.user.is_staff and access.has_verb(request.user, IMPORT_VERB)
 
     def has_export_permission(self, request):
-        return access.has_verb(request.user, EXPORT_VERB)
+        return request.user.is_staff and access.has_verb(request.user, EXPORT_VERB)
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"user": request.user}
 
 
 class MembershipInline(admin.TabularInline):
+    """A person's roles, in the organisations within the acting user's reach only (the
+    person's roles elsewhere are neither shown nor touched)."""
+
     model = Membership
+    form = MembershipAdminForm
     extra = 1
     fields = ["organisation", "role", "position", "is_active"]
-    autocomplete_fields: list[str] = []
 
     def get_queryset(self, request):
         return Membership.objects.for_user(request.user, "view").select_related("organisation")
@@ -122,7 +209,8 @@ class MembershipInline(admin.TabularInline):
 
 
 class OrganisationGrantInline(admin.TabularInline):
-    """Exceptions: a person outside the reach given one verb on this organisation."""
+    """Exceptions (django-guardian object permissions): a person outside the reach given
+    one verb on this organisation. Only on organisations the acting user may change."""
 
     model = OrganisationUserObjectPermission
     extra = 0
@@ -133,8 +221,6 @@ class OrganisationGrantInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "permission":
-            from django.contrib.auth.models import Permission
-
             kwargs["queryset"] = Permission.objects.filter(
                 content_type__app_label="schools",
                 codename__in=["view_organisation", "change_organisation"],
@@ -142,13 +228,30 @@ class OrganisationGrantInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request, obj=None):
-        return request.user.is_superuser or access.has_verb(
-            request.user, "schools.change_membership"
-        )
+        if request.user.is_superuser:
+            return True
+        if not access.has_verb(request.user, "schools.change_membership"):
+            return False
+        return obj is None or access.allowed_ids(Organisation, request.user, "change", [obj.pk])
 
     has_change_permission = has_add_permission
     has_delete_permission = has_add_permission
     has_view_permission = has_add_permission
+
+
+class RegionFromMunicipalityMixin:
+    """The region field is chosen only by those who reach a whole region for the verb;
+    for everyone else it is read-only (and follows the municipality)."""
+
+    def may_choose_region(self, request, obj=None) -> bool:
+        action = "add" if obj is None else "change"
+        return Region.objects.for_user(request.user, _perm(self.model, action)).exists()
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.may_choose_region(request, obj):
+            readonly.append("region")
+        return readonly
 
 
 @admin.register(Region)
@@ -158,16 +261,27 @@ class RegionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MunicipalityAdmin(RegionFromMunicipalityMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "region"]
     list_filter = ["region"]
     search_fields = ["name"]
     list_select_related = ["region"]
 
+    def has_add_permission(self, request, *args):
+        # A new municipality needs a region within the reach of the verb.
+        return self.may_choose_region(request)
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(
+    RegionFromMunicipalityMixin, ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmin
+):
+    """All kinds of organisations; schools are the «Тип: Школа» filter, and have their own
+    import resource with the school flags."""
+
+    form = OrganisationAdminForm
     resource_classes = [OrganisationResource, SchoolResource]
+    scope_view_fields = ("parent",)
     list_display = [
         "short_name",
         "kind",
@@ -178,7 +292,15 @@ class OrganisationAdmin(ScopedAdminMixin, ScopedImportExportMixin, SimpleHistory
         "is_leader",
         "is_active",
     ]
-    list_filter = ["kind", "is_low_results", "is_unfavourable", "is_leader", "level", "is_active"]
+    list_filter = [
+        "kind",
+        "is_low_results",
+        "is_unfavourable",
+        "is_leader",
+        "level",
+        "is_active",
+        ("municipality", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["short_name", "full_name", "inn"]
     list_select_related = ["municipality"]
     inlines = [OrganisationGrantInline]
@@ -213,23 +335,22 @@ class OrganisationAdmin(ScopedAdminMixin, ScopedImportExportMixin, SimpleHistory
         ),
     ]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "municipality":
-            kwargs["queryset"] = Municipality.objects.for_user(
-                request.user, "schools.add_organisation"
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, ScopedImportExportMixin, DjangoUserAdmin, SimpleHistoryAdmin):
+    """People: full name, position, e-mail, and their roles in organisations (inline)."""
+
     resource_classes = [PersonResource]
+    out_of_scope_message = (
+        "Изменения не сохранены: добавьте человеку роль в одной из ваших организаций."
+    )
     list_display = [
         "username",
         "last_name",
         "first_name",
         "middle_name",
         "position",
+        "email",
         "is_active",
         "is_staff",
     ]
@@ -274,28 +395,25 @@ class UserAdmin(ScopedAdminMixin, ScopedImportExportMixin, DjangoUserAdmin, Simp
             ]
         return fieldsets
 
-    def save_related(self, request, form, formsets, change):
-        try:
-            super().save_related(request, form, formsets, change)
-        except PermissionDenied:
-            messages.error(request, "Добавьте человеку роль в одной из ваших организаций.")
-            raise
+    def _protected(self, request, obj) -> bool:
+        # A superuser's account (password, e-mail) is changed only by a superuser.
+        return obj is not None and obj.is_superuser and not request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return not self._protected(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._protected(request, obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Membership)
 class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = MembershipAdminForm
     list_display = ["user", "organisation", "role", "position", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__last_name", "user__username", "organisation__short_name"]
     list_select_related = ["user", "organisation"]
     raw_id_fields = ["user"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation":
-            kwargs["queryset"] = Organisation.objects.for_user(
-                request.user, "schools.add_membership"
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(CuratorAssignment)
@@ -306,7 +424,15 @@ class CuratorAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "school":
+            action = getattr(request, "_scoped_admin_action", "change")
             kwargs["queryset"] = Organisation.objects.for_user(
-                request.user, "schools.add_curatorassignment"
+                request.user, _perm(CuratorAssignment, action)
             ).schools()
+        elif db_field.name == "curator":
+            # Curators are methodologists (see services.curator_assign).
+            kwargs["queryset"] = (
+                User.objects.for_user(request.user, "view")
+                .filter(memberships__role=Role.METHODOLOGIST, memberships__is_active=True)
+                .distinct()
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

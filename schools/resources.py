@@ -13,7 +13,8 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from . import services
 from .constants import OrganisationKind, Role, SchoolLevel
-from .models import Municipality, Organisation, User
+from .forms_admin import role_error
+from .models import Membership, Municipality, Organisation, User
 
 IMPORT_VERB = "schools.import_directory"
 EXPORT_VERB = "schools.export_directory"
@@ -142,6 +143,24 @@ class ScopedResource(resources.ModelResource):
         model = queryset.model
         return queryset & model.objects.for_user(self.user, "view")
 
+    def import_data(self, dataset, *args, **kwargs):
+        # One transaction, and any row error (validation errors included) rolls it all
+        # back: a half-imported directory is worse than none.
+        kwargs["use_transactions"] = True
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, *args, **kwargs)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        self.check_still_in_scope(instance)
+
+    def check_still_in_scope(self, instance) -> None:
+        """After the write, inside the import's transaction: the row must still be within
+        the importing user's reach, or the row fails and the whole import rolls back."""
+        model = type(instance)
+        if not model.objects.for_user(self.user, IMPORT_VERB).filter(pk=instance.pk).exists():
+            raise ValidationError("Строка выводит запись за пределы вашей зоны ответственности.")
+
 
 class OrganisationResource(ScopedResource):
     full_name = text("full_name", "Полное наименование")
@@ -181,6 +200,19 @@ class OrganisationResource(ScopedResource):
 
     def get_queryset(self):
         return Organisation.objects.for_user(self.user, IMPORT_VERB)
+
+    def get_instance(self, instance_loader, row):
+        """An existing organisation is matched by its full name within the row's
+        municipality, among the organisations within reach only (the same name may exist
+        in two municipalities; a foreign one is never found)."""
+        full_name = str(row.get("Полное наименование") or "").strip()
+        if not full_name:
+            return None
+        candidates = self.get_queryset().filter(full_name=full_name)
+        municipality = str(row.get("Муниципалитет") or "").strip()
+        if municipality:
+            candidates = candidates.filter(municipality__name=municipality)
+        return candidates.order_by("pk").first()
 
     def import_instance(self, instance, row, **kwargs):
         try:
@@ -249,6 +281,9 @@ class SchoolResource(OrganisationResource):
         super().import_instance(instance, row, **kwargs)
 
 
+PERSON_ACCOUNT_FIELDS = ("last_name", "first_name", "middle_name", "position", "email")
+
+
 class PersonResource(ScopedResource):
     """People with their role in one organisation (one row = one membership)."""
 
@@ -312,6 +347,10 @@ class PersonResource(ScopedResource):
             # The login belongs to an account this user cannot see (another tenant): it is
             # never touched and nothing about it is revealed.
             errors["username"] = "Логин уже занят. Выберите другой."
+        if instance.pk and self.account_changes(instance) and not self.may_change_person(instance):
+            errors["username"] = (
+                f"Учётную запись «{instance.username}» можно изменить только через администратора."
+            )
         organisation_name = str(row.get("Организация") or "").strip()
         organisation = (
             self.organisations().filter(short_name=organisation_name).first()
@@ -327,6 +366,17 @@ class PersonResource(ScopedResource):
         except ValueError as error:
             errors["role"] = f"Роль: {error}"
             role_code = None
+        if (
+            role_code
+            and "role" not in errors
+            and not self.holds_role(instance, organisation, role_code)
+        ):
+            role_problem = role_error(role_code, organisation)
+            if role_code == Role.ADMINISTRATOR and not self.user.is_superuser:
+                # The import verb is held by coordinators too: they must not mint staff.
+                role_problem = "Роль «Администратор» через импорт не выдаётся."
+            if role_problem:
+                errors["role"] = role_problem
         if errors:
             raise ValidationError(errors)
         instance._membership = (organisation, role_code)
@@ -334,8 +384,41 @@ class PersonResource(ScopedResource):
             # New people set their password through «Забыли пароль?».
             instance.set_unusable_password()
 
+    def holds_role(self, person, organisation, role: str) -> bool:
+        """The row repeats a role the person already has (a re-imported export)."""
+        if not person.pk or organisation is None:
+            return False
+        return (
+            Membership.objects.for_user(self.user, "view")
+            .filter(user_id=person.pk, organisation=organisation, role=role)
+            .exists()
+        )
+
+    def account_changes(self, person) -> bool:
+        """Whether the row changes the stored account (a re-imported export does not)."""
+        stored = (
+            User.objects.for_user(self.user, "view")
+            .filter(pk=person.pk)
+            .values(*PERSON_ACCOUNT_FIELDS)
+            .first()
+        )
+        return stored is None or any(
+            stored[name] != getattr(person, name) for name in PERSON_ACCOUNT_FIELDS
+        )
+
+    def may_change_person(self, person) -> bool:
+        """An existing account (its names and e-mail, which a password reset goes to) is
+        updated only by someone who may change people there; staff and superuser accounts
+        only by a superuser."""
+        if self.user.is_superuser:
+            return True
+        if person.is_superuser or person.is_staff:
+            return False
+        return User.objects.for_user(self.user, "change").filter(pk=person.pk).exists()
+
     def after_save_instance(self, instance, row, **kwargs):
         organisation, role = instance._membership
         services.membership_ensure(
             user=instance, organisation=organisation, role=role, position=instance.position
         )
+        super().after_save_instance(instance, row, **kwargs)

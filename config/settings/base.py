@@ -213,10 +213,24 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# django-import-export: one transaction per import (any row error writes nothing),
-# cells that would start a formula are escaped on export.
+# --- django-import-export -------------------------------------------------------------
+# One transaction per import: with any row error nothing is written. Cells that would start
+# a formula are escaped on export (the project's formats prefix them with an apostrophe).
+# The permission codes make any import/export admin without its own check fail closed
+# ("schools.import_organisation" does not exist); the directory admins check the role verbs
+# schools.import_directory / schools.export_directory instead (see schools/admin.py).
+from import_export.formats.base_formats import CSV as _IE_CSV  # noqa: E402
+from import_export.formats.base_formats import XLSX as _IE_XLSX  # noqa: E402
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_SKIP_ADMIN_CONFIRM = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+IMPORT_EXPORT_FORMATS = [_IE_XLSX, _IE_CSV]
+IMPORT_FORMATS = [_IE_XLSX, _IE_CSV]
+EXPORT_FORMATS = [_IE_XLSX, _IE_CSV]
+# --- end of django-import-export ------------------------------------------------------

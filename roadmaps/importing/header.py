@@ -180,14 +180,19 @@ def parse_agreements(lines: list[str]) -> list[Agreement]:
                 break
         position, organisation, name, date_text = _signature_block(block)
         agreements.append(
-            Agreement(position=position, organisation=organisation, name=name, date_text=date_text)
+            Agreement(
+                position=position,
+                organisation=organisation,
+                name=name,
+                date_text=date_text,
+                date=parse_date(date_text),
+            )
         )
     return agreements
 
 
 PERIOD_PATTERNS = [
-    (re.compile(r"на\s+(\d{4})\s*/\s*(\d{4})\s+учебн\w+\s+год", re.I), "school"),
-    (re.compile(r"на\s+(\d{4})\s*-\s*(\d{4})\s+учебн\w+\s+год", re.I), "school"),
+    (re.compile(r"(?:на\s+)?(\d{4})\s*[/-]\s*(\d{4})\s+учебн\w+\s+год", re.I), "school"),
     (re.compile(r"на\s+(\d{4})\s+год\w*\s+и\s+(?:на\s+)?период\s+до\s+(\d{4})", re.I), "years"),
     (re.compile(r"на\s+(\d{4})\s*[-–—]\s*(\d{4})\s*(?:годы|гг|г)", re.I), "years"),
     (re.compile(r"на\s+(\d{4})\s+год", re.I), "year"),

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Approval:
+    """The «УТВЕРЖДАЮ/УТВЕРЖДЕНО» block, or the order the plan is an annex of."""
+
     word: str = ""
     position: str = ""
     organisation: str = ""
@@ -28,22 +30,28 @@ class Approval:
 
 @dataclass
 class Agreement:
+    """A «СОГЛАСОВАНО» block under the table."""
+
     position: str = ""
     organisation: str = ""
     name: str = ""
     date_text: str = ""
+    date: datetime.date | None = None
 
     def to_json(self) -> dict:
         return {
             "position": self.position,
             "organisation": self.organisation,
             "name": self.name,
-            "date": self.date_text,
+            "date": self.date.isoformat() if self.date else self.date_text,
         }
 
 
 @dataclass
 class ParsedMeasure:
+    """A measure (мероприятие) with the cells as written; ``row`` is the 1-based row (line)
+    of the source, ``schedule`` is filled later from the deadline text."""
+
     number: str
     title: str
     deadline_text: str = ""
@@ -69,6 +77,8 @@ class ParsedMeasure:
 
 @dataclass
 class ParsedSection:
+    """A section (раздел) or, with ``is_group``, an unnumbered group row («2020 год»)."""
+
     number: str
     title: str
     is_group: bool = False
@@ -89,13 +99,17 @@ class ParsedSection:
 
 
 @dataclass
-class Warning:
+class Warning:  # noqa: A001 — the import's own notion, never the builtin category
+    """Something a person should check; ``row`` 0 is about the whole document."""
+
     row: int
     message: str
 
 
 @dataclass
 class ParsedPlan:
+    """Everything read from one file, before anything is written."""
+
     title: str = ""
     subtitle: str = ""
     period: tuple[datetime.date, datetime.date] | None = None

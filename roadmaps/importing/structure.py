@@ -16,8 +16,10 @@ from .readers import RawDocument, RawRow
 COLUMN_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ("number", ("№", "n п/п", "no", "номер")),
     ("deadline_text", ("срок", "период реализации", "дата")),
+    # «Ответственный исполнитель» is the responsible column, «Целевая аудитория,
+    # исполнители» the audience: responsibility is recognised first.
+    ("responsible", ("ответствен", "исполнитель")),
     ("audience", ("целевая аудитория", "участники", "исполнители")),
-    ("responsible", ("ответствен",)),
     (
         "result",
         (
@@ -42,6 +44,14 @@ COLUMN_LABELS = {
 }
 SECTION_NUMBER = re.compile(r"^((?:\d{1,3}\.)*\d{1,3})\.?\s+(\S.*)$", re.S)
 NUMBER = re.compile(r"^(?:\d{1,3}\.)*\d{1,3}\.?$")
+# Page numbers and running footers left by conversions: «12», «- 3 -», «Страница 2 из 7».
+PAGE_NUMBER = re.compile(
+    r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|(?:стр\.?|страница)\s*\d{1,4}(?:\s*из\s*\d{1,4})?)$", re.I
+)
+CONTINUATION_MESSAGE = (
+    "Строка {row} объединена с этим мероприятием: возможный перенос строки "
+    "(перенос страницы разрезал строку таблицы). Проверьте текст."
+)
 ROMAN_SECTION = re.compile(r"^([IVXLC]+)\.?\s+(\S.*)$", re.S)
 
 
@@ -50,7 +60,7 @@ def classify_header(cells: list[str]) -> dict[int, str]:
     mapping: dict[int, str] = {}
     for index, cell in enumerate(cells):
         text = re.sub(r"\s+", " ", cell.lower()).strip()
-        if not text:
+        if not text or len(text) > 120:
             continue
         for key, words in COLUMN_WORDS:
             if key in mapping.values():
@@ -58,7 +68,30 @@ def classify_header(cells: list[str]) -> dict[int, str]:
             if any(text.startswith(word) or (len(word) > 4 and word in text) for word in words):
                 mapping[index] = key
                 break
+    keys = set(mapping.values())
+    if "responsible" not in keys and "audience" in keys:
+        # A lone «Исполнители» column names who answers for the measure.
+        index = next(i for i, k in mapping.items() if k == "audience")
+        text = cells[index].lower()
+        if "аудитор" not in text and "участ" not in text:
+            mapping[index] = "responsible"
     return mapping
+
+
+def check_mapping(mapping: dict[int, str]) -> dict[int, str]:
+    """A column mapping chosen by a person: known keys, each once, and the measure text."""
+    unknown = sorted({key for key in mapping.values() if key not in COLUMN_LABELS})
+    if unknown:
+        raise ImportFileError(f"Неизвестное назначение столбца: {', '.join(unknown)}.")
+    if len(set(mapping.values())) != len(mapping):
+        raise ImportFileError(
+            "Один и тот же смысл назначен двум столбцам: проверьте соответствие столбцов."
+        )
+    if "title" not in mapping.values():
+        raise ImportFileError("Укажите, в каком столбце текст мероприятия.")
+    if any(not isinstance(index, int) or index < 0 for index in mapping):
+        raise ImportFileError("Номер столбца в соответствии столбцов указан неверно.")
+    return dict(mapping)
 
 
 def find_header(rows: list[RawRow]) -> tuple[int, dict[int, str]]:
@@ -84,39 +117,66 @@ def _depth(number: str) -> int:
     return len([part for part in number.rstrip(".").split(".") if part])
 
 
-def _norm(text: str) -> str:
-    return text.strip()
+def _squash(cells: list[str]) -> list[str]:
+    return [re.sub(r"\s+", " ", c.lower()).strip() for c in cells]
+
+
+def _is_debris(cells: list[str], header: list[str], header_mapping: dict[int, str]) -> bool:
+    """Rows that conversions and page breaks leave behind: column numbers «1 2 3 4 5», the
+    header repeated at the top of every page, page numbers and running footers."""
+    filled = [c for c in cells if c]
+    if _is_column_numbers(cells):
+        return True
+    squashed = _squash(cells)
+    if squashed[: len(header)] == header[: len(squashed)] and any(squashed):
+        return True
+    if len(header_mapping) >= 2 and classify_header(cells) == header_mapping:
+        return True
+    # A lone «12» under the number column is left to the caller (it warns about it).
+    return (
+        len(filled) == 1
+        and bool(PAGE_NUMBER.match(filled[0]))
+        and not (NUMBER.match(filled[0]) and cells[0] == filled[0])
+    )
+
+
+def _next_number(rows: list[RawRow], start: int, number_col: int | None) -> str:
+    """The number of the next numbered row (for telling a numbered section from a measure)."""
+    for row in rows[start : start + 5]:
+        if number_col is not None and number_col < len(row.cells) and row.cells[number_col].strip():
+            return row.cells[number_col].strip()
+        first = next((c.strip() for c in row.cells if c.strip()), "")
+        match = SECTION_NUMBER.match(first)
+        if match:
+            return match.group(1) + "."
+    return ""
+
+
+def _nested_under(child: str, parent: str) -> bool:
+    parent = parent.rstrip(".") + "."
+    return child.startswith(parent) and _depth(child) > _depth(parent)
 
 
 def build_plan(document: RawDocument, *, mapping: dict[int, str] | None = None) -> ParsedPlan:
+    """Recognise the plan in the rows. ``mapping`` (column index → key) overrides the
+    columns recognised from the header row."""
     rows = document.rows
-    if not rows:
+    if not any(any(c.strip() for c in row.cells) for row in rows):
         raise ImportFileError("Таблица пустая.")
     header_at, found = find_header(rows)
-    mapping = mapping or found
+    mapping = check_mapping(mapping) if mapping else found
     plan = ParsedPlan(
         columns=[mapping[i] for i in sorted(mapping)],
         header_cells=list(rows[header_at].cells),
         mapping=dict(mapping),
     )
-    if "title" not in mapping.values():
-        raise ImportFileError("Укажите, в каком столбце текст мероприятия.")
-    header_cells = [re.sub(r"\s+", " ", c.lower()) for c in rows[header_at].cells]
+    header_cells = _squash(rows[header_at].cells)
     number_col = next((i for i, k in mapping.items() if k == "number"), None)
     title_col = next(i for i, k in mapping.items() if k == "title")
-    if len(set(mapping.values())) != len(mapping):
-        raise ImportFileError(
-            "Один и тот же смысл назначен двум столбцам: проверьте соответствие столбцов."
-        )
 
     stack: list[ParsedSection] = []  # open numbered sections, outermost first
     group: ParsedSection | None = None
     last: ParsedMeasure | None = None
-
-    def container_children():
-        if stack:
-            return stack[-1]
-        return group
 
     def add_section(section: ParsedSection) -> None:
         nonlocal group
@@ -140,7 +200,7 @@ def build_plan(document: RawDocument, *, mapping: dict[int, str] | None = None) 
         stack.append(section)
 
     def add_measure(measure: ParsedMeasure) -> None:
-        parent = container_children()
+        parent = stack[-1] if stack else group
         if parent is None:
             plan.measures.append(measure)
             plan.children.append(measure)
@@ -148,19 +208,16 @@ def build_plan(document: RawDocument, *, mapping: dict[int, str] | None = None) 
             parent.measures.append(measure)
             parent.children.append(measure)
 
-    for row in rows[header_at + 1 :]:
-        cells = [_norm(c) for c in row.cells] + [""] * max(
-            0, len(rows[header_at].cells) - len(row.cells)
-        )
+    width = len(rows[header_at].cells)
+    for position in range(header_at + 1, len(rows)):
+        row = rows[position]
+        cells = [c.strip() for c in row.cells] + [""] * max(0, width - len(row.cells))
         filled = [c for c in cells if c]
-        if not filled:
+        if not filled or _is_debris(cells, header_cells, found):
             continue
-        if _is_column_numbers(cells):
-            continue
-        if [re.sub(r"\s+", " ", c.lower()) for c in row.cells] == header_cells:
-            continue  # the header repeated on every page
         values = {key: cells[i] if i < len(cells) else "" for i, key in mapping.items()}
         number = values.get("number", "")
+        title = values.get("title", "")
         others = [c for i, c in enumerate(cells) if c and i not in (number_col, title_col)]
 
         # Sections: a merged row, a row with text in one cell only, or a bold title row.
@@ -180,32 +237,40 @@ def build_plan(document: RawDocument, *, mapping: dict[int, str] | None = None) 
                     )
                 )
             elif row.merged or cells[0] == text:
+                if PAGE_NUMBER.match(text):
+                    plan.warnings.append(
+                        Warning(row.index, f"Строка «{text}» пропущена: похоже на номер страницы.")
+                    )
+                    continue
                 add_section(ParsedSection(number="", title=text, is_group=True, row=row.index))
-            elif last is not None and row.break_before:
+            elif last is not None and _continues(row, title):
                 _continue(last, values, plan, row)
+                continue
             else:
                 add_section(ParsedSection(number="", title=text, is_group=True, row=row.index))
-            last = None if not (row.break_before and last) else last
-            continue
-        if number and NUMBER.match(number) and not values.get("title") and not others:
-            continue  # a stray number cell
-        if number and NUMBER.match(number) and row.bold and not others:
-            add_section(
-                ParsedSection(
-                    number=number if number.endswith(".") else number + ".",
-                    title=values.get("title", ""),
-                    row=row.index,
-                )
-            )
             last = None
             continue
+        if number and NUMBER.match(number) and not title and not others:
+            plan.warnings.append(
+                Warning(row.index, f"Строка «{number}» пропущена: похоже на номер страницы.")
+            )
+            continue
+        if number and NUMBER.match(number) and title and not others:
+            # «3.» + title with every other cell empty: a section when it is bold or the
+            # next numbered row is nested in it (3. → 3.1.); otherwise a bare measure.
+            following = _next_number(rows, position + 1, number_col)
+            if row.bold or _nested_under(following, number):
+                add_section(
+                    ParsedSection(
+                        number=number if number.endswith(".") else number + ".",
+                        title=title,
+                        row=row.index,
+                    )
+                )
+                last = None
+                continue
 
-        title = values.get("title", "")
-        if (
-            not number
-            and last is not None
-            and (row.break_before or not title or title[:1].islower())
-        ):
+        if not number and last is not None and _continues(row, title):
             _continue(last, values, plan, row)
             continue
         measure = ParsedMeasure(
@@ -229,11 +294,18 @@ def build_plan(document: RawDocument, *, mapping: dict[int, str] | None = None) 
         add_measure(measure)
         last = measure
 
-    _duplicates(plan)
-    _header(plan, document)
     if not plan.all_measures():
         raise ImportFileError("В таблице не найдено ни одного мероприятия.")
+    _duplicates(plan)
+    _header(plan, document)
+    plan.warnings.sort(key=lambda warning: warning.row)  # stable: document-level ones first
     return plan
+
+
+def _continues(row: RawRow, title: str) -> bool:
+    """An unnumbered row that carries the rest of the previous measure: a page break stood
+    before it, or it has no measure text of its own, or its text goes on in lower case."""
+    return row.break_before or not title or title[:1].islower()
 
 
 def _continue(measure: ParsedMeasure, values: dict, plan: ParsedPlan, row: RawRow) -> None:
@@ -243,12 +315,7 @@ def _continue(measure: ParsedMeasure, values: dict, plan: ParsedPlan, row: RawRo
             current = getattr(measure, key)
             setattr(measure, key, f"{current} {text}".strip() if current else text)
     # Shown next to the measure the row was merged into (the row itself disappears).
-    plan.warnings.append(
-        Warning(
-            measure.row,
-            f"Строка {row.index + 1} продолжает это мероприятие (перенос страницы) и объединена с ним — проверьте текст.",
-        )
-    )
+    plan.warnings.append(Warning(measure.row, CONTINUATION_MESSAGE.format(row=row.index)))
 
 
 def _duplicates(plan: ParsedPlan) -> None:

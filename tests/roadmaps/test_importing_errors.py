@@ -5,6 +5,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -31,7 +32,18 @@ def test_text_renamed_to_docx():
 
 
 def test_truncated_docx():
-    refuses(docx_bytes()[:5000], "plan.docx", "")
+    refuses(docx_bytes()[:5000], "plan.docx", "повреждён")
+
+
+@pytest.mark.parametrize("cut", [100, 1000, 20000, -1000, -22])
+def test_docx_cut_anywhere_gives_only_import_errors(cut):
+    with pytest.raises(ImportFileError):
+        parse_plan(docx_bytes()[:cut], "plan.docx")
+
+
+def test_text_renamed_to_xlsx_and_docx_renamed_to_xlsx():
+    refuses("№\tМероприятия".encode(), "plan.xlsx", "не соответствует расширению")
+    refuses(docx_bytes(), "plan.xlsx", "не соответствует расширению")
 
 
 def test_random_bytes_as_xlsx():
@@ -49,8 +61,27 @@ def test_zip_bomb():
     refuses(data.getvalue(), "plan.docx", "слишком большой объём")
 
 
+def test_zip_bomb_hidden_among_small_parts():
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        for index in range(200):
+            archive.writestr(f"word/filler{index}.xml", bytes(range(256)) * 40)
+        archive.writestr("word/document.xml", b" " * (20 * 1024 * 1024))
+    refuses(data.getvalue(), "plan.docx", "слишком большой объём")
+
+
 def test_macros_are_refused():
     refuses(b"anything", "plan.docm", "макрос")
+    refuses(b"anything", "plan.xlsm", "макрос")
+    renamed = io.BytesIO()
+    with zipfile.ZipFile(renamed, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types><Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.ms-excel.sheet.macroEnabled.main+xml"/></Types>',
+        )
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    refuses(renamed.getvalue(), "plan.xlsx", "макрос")
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -72,6 +103,74 @@ def test_no_recognisable_header():
     refuses("а\tб\tв\n1\t2\t3\n".encode(), "plan.txt", "Не найдена строка заголовков")
 
 
+def word_file(rows, *, paragraphs=("ПЛАН МЕРОПРИЯТИЙ на 2021 год",), table=True):
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        width = max((len(row) for row in rows), default=1)
+        grid = document.add_table(rows=max(len(rows), 1), cols=width)
+        for tr, row in zip(grid.rows, rows, strict=False):
+            for cell, text in zip(tr.cells, row, strict=False):
+                cell.text = text
+    data = io.BytesIO()
+    document.save(data)
+    return data.getvalue()
+
+
+def test_word_file_without_a_table():
+    refuses(word_file([], table=False), "plan.docx", "нет таблицы")
+
+
+def test_word_file_with_an_empty_table():
+    refuses(word_file([["", "", ""], ["", "", ""]]), "plan.docx", "Таблица пустая")
+
+
+def test_word_table_with_only_the_header():
+    refuses(word_file([["№ п/п", "Мероприятия", "Сроки"]]), "plan.docx", "ни одного мероприятия")
+
+
+def test_word_table_without_a_recognisable_header():
+    refuses(word_file([["а", "б"], ["1.", "Текст"]]), "plan.docx", "Не найдена строка заголовков")
+
+
+def test_word_merged_section_row_is_read_once():
+    data = word_file(
+        [
+            ["№ п/п", "Мероприятия", "Сроки", "Ответственные"],
+            ["1. Организационные мероприятия", "", "", ""],
+            ["1.1.", "Совещание", "Март 2021", "УО"],
+        ]
+    )
+    document = docx.Document(io.BytesIO(data))
+    row = document.tables[0].rows[1]
+    row.cells[0].merge(row.cells[3])  # gridSpan=4: python-docx repeats it in row.cells
+    row.cells[0].text = "1. Организационные мероприятия"
+    out = io.BytesIO()
+    document.save(out)
+    plan = parse_plan(out.getvalue(), "plan.docx")
+    assert [(s.number, s.title) for s in plan.sections] == [("1.", "Организационные мероприятия")]
+    assert [(m.number, m.title) for m in plan.sections[0].measures] == [("1.1.", "Совещание")]
+    assert plan.period == (datetime.date(2021, 1, 1), datetime.date(2021, 12, 31))
+
+
+def test_column_mapping_can_be_overridden():
+    text = "№\tМероприятия\tСроки\tПримечание\n1.\tСеминар\tМарт\tВыполнено\n"
+    plan = parse_plan(
+        text.encode(), "plan.txt", mapping={0: "number", 1: "title", 3: "status_text"}
+    )
+    measure = plan.all_measures()[0]
+    assert (measure.title, measure.deadline_text, measure.status_text) == (
+        "Семинар",
+        "",
+        "Выполнено",
+    )
+    with pytest.raises(ImportFileError, match="Неизвестное назначение"):
+        parse_plan(text.encode(), "plan.txt", mapping={1: "title", 2: "owner"})
+    with pytest.raises(ImportFileError, match="текст мероприятия"):
+        parse_plan(text.encode(), "plan.txt", mapping={0: "number", 2: "deadline_text"})
+
+
 def test_text_without_a_table():
     refuses("Просто текст без таблицы".encode(), "plan.txt", "не найдена таблица")
 
@@ -79,6 +178,14 @@ def test_text_without_a_table():
 def test_old_formats_and_unknown_extensions():
     refuses(b"abc", "plan.doc", "Старые форматы")
     refuses(b"abc", "plan.pdf", "Поддерживаются файлы")
+
+
+def test_csv_comma_separated_utf8_with_bom_and_utf16_text():
+    text = '№ п/п,Мероприятия,Сроки\n1.,"Совещание, итоги",Май\n'
+    plan = parse_plan(text.encode("utf-8-sig"), "plan.csv")
+    assert plan.all_measures()[0].title == "Совещание, итоги"
+    pasted = "№ п/п\tМероприятия\tСроки\r\n1.\tСовещание\tМай\r\n"
+    assert parse_plan(pasted.encode("utf-16"), "plan.txt").all_measures()[0].deadline_text == "Май"
 
 
 def test_csv_in_windows_1251_with_semicolons():
@@ -144,6 +251,27 @@ def test_nested_sections_bold_rows_repeated_headers_and_debris():
     ]
     assert [s.number for s in plan.sections] == ["3.", "4."]
     assert plan.columns == ["number", "title", "deadline_text", "responsible", "status_text"]
+
+
+def test_numbered_rows_are_sections_when_numbers_nest_under_them():
+    text = (
+        "№ п/п\tМероприятие\tСрок\tОтветственный\n"
+        "1.\tОрганизация работы\t\t\n"
+        "1.1.\tПриказ о рабочей группе\tСентябрь\tУО\n"
+        "2.\tСовещание без сроков\t\t\n"
+        "3.\tСеминар\tОктябрь\tИМЦ\n"
+        "- 2 -\t\t\t\n"
+        "Страница 3 из 5\t\t\t\n"
+    )
+    plan = parse_plan(text.encode(), "plan.txt")
+    assert [(s.number, s.title) for s in plan.sections] == [("1.", "Организация работы")]
+    # «2.» has no child rows: a measure with empty cells, not a section; page numbers dropped.
+    assert [m.number for m in plan.all_measures()] == ["1.1.", "2.", "3."]
+
+
+def test_lone_executors_column_is_the_responsible_one():
+    text = "№\tМероприятие\tСрок\tИсполнители\n1.\tСеминар\tМай\tИМЦ\n"
+    assert parse_plan(text.encode(), "plan.txt").all_measures()[0].responsible == "ИМЦ"
 
 
 @pytest.mark.parametrize(

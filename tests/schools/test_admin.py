@@ -321,3 +321,288 @@ def test_malformed_files_get_a_message_not_a_500(staff_client, name, content):
     )
     assert response.status_code == 200
     assert Organisation.objects.count() == before
+
+
+PEOPLE_HEADER = ["Логин", "Фамилия", "Имя", "Отчество", "Должность", "Email", "Организация", "Роль"]
+
+
+@pytest.mark.parametrize("persona", ["regional_coordinator", "school_director", "outsider"])
+def test_people_without_the_administrator_role_are_not_staff(client, world, persona):
+    user = world.user(persona)
+    assert not user.is_staff
+    client.force_login(user)
+    response = client.get(reverse("admin:schools_organisation_changelist"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_anonymous_is_sent_to_the_admin_login(client, world):
+    response = client.get(reverse("admin:schools_user_changelist"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:schools_organisation_change",
+        "admin:schools_organisation_history",
+        "admin:schools_organisation_delete",
+    ],
+)
+def test_neighbour_municipality_rows_are_out_of_reach(staff_client, world, url_name):
+    response = staff_client.get(reverse(url_name, args=[world.neighbour_school.pk]))
+    assert response.status_code in (302, 403, 404)
+    assert world.neighbour_school.full_name not in response.content.decode()
+
+
+def test_people_list_is_scoped(staff_client, world):
+    html = staff_client.get(reverse("admin:schools_user_changelist")).content.decode()
+    assert "director" in html
+    assert "regional" not in html  # the regional coordinator sits above the municipality
+    assert "outsider" not in html
+
+
+def test_organisation_added_by_the_administrator_takes_the_region_of_its_municipality(
+    staff_client, world
+):
+    response = staff_client.get(reverse("admin:schools_organisation_add"))
+    assert 'name="region"' not in response.content.decode()  # read-only for a municipality
+    response = staff_client.post(
+        reverse("admin:schools_organisation_add"),
+        {
+            "municipality": world.municipality.pk,
+            "kind": "school",
+            "full_name": "Муниципальное бюджетное общеобразовательное учреждение ООШ № 12",
+            "short_name": "МБОУ ООШ № 12",
+            "is_active": "on",
+            "level": "basic",
+            **empty_grant_inline(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    school = Organisation.objects.get(short_name="МБОУ ООШ № 12")
+    assert school.region == world.region
+
+
+def test_organisation_in_another_municipality_cannot_be_added(staff_client, world):
+    response = staff_client.post(
+        reverse("admin:schools_organisation_add"),
+        {
+            "municipality": world.other_municipality.pk,
+            "kind": "school",
+            "full_name": "Чужая школа",
+            "short_name": "Чужая СОШ",
+            "is_active": "on",
+            **empty_grant_inline(),
+        },
+    )
+    assert response.status_code == 200
+    assert "Выберите корректный вариант" in response.content.decode()
+    assert not Organisation.objects.filter(short_name="Чужая СОШ").exists()
+
+
+def empty_grant_inline():
+    prefix = "organisationuserobjectpermission_set"
+    return {
+        f"{prefix}-TOTAL_FORMS": "0",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def membership_inline(rows=()):
+    data = {
+        "memberships-TOTAL_FORMS": str(len(rows)),
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update({f"memberships-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
+def new_person(username, **extra):
+    return {
+        "username": username,
+        "last_name": "Сидорова",
+        "first_name": "Елена",
+        "middle_name": "Павловна",
+        "position": "Учитель",
+        "email": f"{username}@example.org",
+        "usable_password": "false",
+        "password1": "",
+        "password2": "",
+        **extra,
+    }
+
+
+def test_person_added_with_a_role_in_reach_is_saved(staff_client, world):
+    response = staff_client.post(
+        reverse("admin:schools_user_add"),
+        {
+            **new_person("new.teacher"),
+            **membership_inline(
+                [
+                    {
+                        "organisation": world.school.pk,
+                        "role": "school_deputy",
+                        "position": "Заместитель",
+                        "is_active": "on",
+                    }
+                ]
+            ),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    person = User.objects.get(username="new.teacher")
+    assert Membership.objects.filter(user=person, organisation=world.school).exists()
+
+
+def test_person_added_without_a_role_in_reach_is_rolled_back_with_a_message(staff_client, world):
+    response = staff_client.post(
+        reverse("admin:schools_user_add"),
+        {**new_person("orphan"), **membership_inline()},
+        follow=True,
+    )
+    assert not User.objects.filter(username="orphan").exists()
+    assert "добавьте человеку роль в одной из ваших организаций" in response.content.decode()
+
+
+def test_regional_role_cannot_be_given_in_a_school(staff_client, world):
+    response = staff_client.post(
+        reverse("admin:schools_user_add"),
+        {
+            **new_person("wannabe"),
+            **membership_inline(
+                [
+                    {
+                        "organisation": world.school.pk,
+                        "role": "regional_coordinator",
+                        "is_active": "on",
+                    }
+                ]
+            ),
+        },
+    )
+    assert response.status_code == 200
+    assert "только в региональной организации" in response.content.decode()
+    assert not User.objects.filter(username="wannabe").exists()
+
+
+def test_superuser_account_is_not_changed_by_an_administrator(staff_client, world):
+    root = world.user("superuser")
+    Membership.objects.create(user=root, organisation=world.school, role="school_deputy")
+    response = staff_client.get(reverse("admin:auth_user_password_change", args=[root.pk]))
+    assert response.status_code == 403
+
+
+def test_import_and_export_buttons_follow_the_directory_verbs(client, world):
+    # A head holds the export verb but not the import verb; make them staff by hand.
+    head = world.user("head")
+    User.objects.filter(pk=head.pk).update(is_staff=True)
+    head.refresh_from_db()
+    client.force_login(head)
+    html = client.get(reverse("admin:schools_organisation_changelist")).content.decode()
+    assert reverse("admin:schools_organisation_export") in html
+    assert reverse("admin:schools_organisation_import") not in html
+    assert client.get(reverse("admin:schools_organisation_import")).status_code == 403
+
+
+def test_administrator_sees_import_and_export_buttons(staff_client):
+    html = staff_client.get(reverse("admin:schools_organisation_changelist")).content.decode()
+    assert reverse("admin:schools_organisation_import") in html
+    assert reverse("admin:schools_organisation_export") in html
+
+
+def test_people_import_in_admin_previews_then_creates_account_and_role(staff_client, world):
+    upload = xlsx(
+        [
+            PEOPLE_HEADER,
+            [
+                "new.director",
+                "Кузнецов",
+                "Олег",
+                "Игоревич",
+                "Директор",
+                "k@example.org",
+                world.second_school.short_name,
+                "Директор школы",
+            ],
+        ]
+    )
+    upload.name = "people.xlsx"
+    response = staff_client.post(
+        reverse("admin:schools_user_import"), {"import_file": upload, "format": 0}
+    )
+    assert response.status_code == 200
+    assert "new.director" in response.content.decode()
+    assert not User.objects.filter(username="new.director").exists()
+    confirm = response.context["confirm_form"]
+    response = staff_client.post(reverse("admin:schools_user_process_import"), confirm.initial)
+    assert response.status_code == 302
+    person = User.objects.get(username="new.director")
+    assert person.get_full_name() == "Кузнецов Олег Игоревич"
+    assert Membership.objects.filter(
+        user=person, organisation=world.second_school, role="school_director"
+    ).exists()
+
+
+def test_people_import_preview_rejects_a_foreign_organisation_in_russian(staff_client, world):
+    upload = xlsx(
+        [
+            PEOPLE_HEADER,
+            ["ok.person", "Иванов", "", "", "", "", world.school.short_name, "Методист / куратор"],
+            [
+                "far.person",
+                "Петров",
+                "",
+                "",
+                "",
+                "",
+                world.other_school.short_name,
+                "Директор школы",
+            ],
+        ]
+    )
+    upload.name = "people.xlsx"
+    response = staff_client.post(
+        reverse("admin:schools_user_import"), {"import_file": upload, "format": 0}
+    )
+    html = response.content.decode()
+    assert "не найдена в вашей зоне ответственности" in html
+    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert not User.objects.filter(username__in=["ok.person", "far.person"]).exists()
+
+
+def test_csv_export_escapes_formulas(staff_client, world):
+    SchoolFactory(
+        municipality=world.municipality,
+        short_name="=1+2",
+        full_name="-2+3 школа",
+        address="@SUM(A1:A2)",
+    )
+    response = staff_client.post(
+        reverse("admin:schools_organisation_export"),
+        {
+            "format": 1,
+            "resource": 0,
+            **{
+                f"organisationresource_{name}": True
+                for name in ["full_name", "short_name", "municipality", "address"]
+            },
+        },
+    )
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert "'=1+2" in text
+    assert "'-2+3 школа" in text
+    assert "'@SUM(A1:A2)" in text
+    assert world.other_school.short_name not in text
+    import csv
+
+    for row in csv.reader(io.StringIO(text)):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
