@@ -261,3 +261,47 @@ def allowed_ids(model: type[models.Model], user, action: str, ids) -> set[int]:
     if not ids:
         return set()
     return set(model.objects.for_user(user, action).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+class _System:
+    """The acting user of trusted, non-interactive work (management commands, the demo
+    seed, migrations): the reach check of ``recheck`` does not apply to it; every other
+    rule of the services still does."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    pk = None
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = _System()
+
+
+def recheck(user, action: str, *objects: models.Model) -> None:
+    """The one re-check of reach that every service creating or moving tenant rows calls
+    inside its transaction, after the write: each object must be within
+    ``for_user(user, action)``. Otherwise ``PermissionDenied`` is raised, and the
+    service's ``transaction.atomic`` rolls the whole change back.
+
+    One query per model, however many objects. Called outside a transaction it is a
+    programming error (the write would already be committed)."""
+    from django.db import connection
+
+    if not connection.in_atomic_block:
+        raise RuntimeError("access.recheck() must run inside the writing transaction.")
+    if user is SYSTEM:
+        return
+    by_model: dict[type[models.Model], set] = {}
+    for obj in objects:
+        if obj is None:
+            continue
+        if obj.pk is None:
+            raise RuntimeError(f"access.recheck() got an unsaved {type(obj).__name__}.")
+        by_model.setdefault(type(obj), set()).add(obj.pk)
+    for model, pks in by_model.items():
+        found = model.objects.for_user(user, action).filter(pk__in=pks).values_list("pk", flat=True)
+        if set(found) != pks:
+            raise PermissionDenied(FORBIDDEN_MESSAGE)

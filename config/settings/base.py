@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "core",
     "schools",
     "roadmaps",
     "monitoring",

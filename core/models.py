@@ -1,0 +1,1 @@
+"""Shared abstract models (no tables of their own)."""
