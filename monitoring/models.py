@@ -3,6 +3,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.fields import CleanCharField
 from schools.models import Organisation
 
 from .constants import Direction, IndicatorCategory
@@ -19,8 +20,8 @@ class Indicator(models.Model):
         on_delete=models.PROTECT,
         related_name="indicators",
     )
-    name = models.CharField("наименование", max_length=500)
-    unit = models.CharField("единица измерения", max_length=50, blank=True)
+    name = CleanCharField("наименование", max_length=500)
+    unit = CleanCharField("единица измерения", max_length=50, blank=True)
     category = models.CharField("категория", max_length=20, choices=IndicatorCategory.choices)
     direction = models.CharField(
         "направление", max_length=10, choices=Direction.choices, default=Direction.HIGHER

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from core.text import clean_text
 from schools.resources import escape_cell
 
 from . import selectors
@@ -15,7 +16,18 @@ LABELS = dict(COLUMNS)
 FIELD_OF = {"responsible_text": "responsible_text"}
 
 
+def _text(value) -> str:
+    """Stored text as a cell can hold it. Text is cleaned where it enters (core.fields);
+    this is the second belt, for rows written around the models (raw SQL, old rows), so
+    that an export never fails on a character XML cannot hold."""
+    return clean_text(value or "")
+
+
 def _header_lines(roadmap: Roadmap) -> list[str]:
+    return [_text(line) for line in _raw_header_lines(roadmap)]
+
+
+def _raw_header_lines(roadmap: Roadmap) -> list[str]:
     lines = []
     if roadmap.approval_position or roadmap.approval_name or roadmap.approval_order:
         lines.append(roadmap.approval_word or "УТВЕРЖДАЮ")
@@ -25,7 +37,7 @@ def _header_lines(roadmap: Roadmap) -> list[str]:
             roadmap.approval_name,
         ):
             if value:
-                lines.extend(value.split("\n"))
+                lines.extend(_text(value).split("\n"))
         if roadmap.approval_date:
             lines.append(f"{roadmap.approval_date:%d.%m.%Y}")
         elif roadmap.approval_date_text:
@@ -36,7 +48,8 @@ def _header_lines(roadmap: Roadmap) -> list[str]:
 
 
 def _title_lines(roadmap: Roadmap) -> list[str]:
-    return [roadmap.title, *[line for line in roadmap.subtitle.split("\n") if line.strip()]]
+    subtitle = _text(roadmap.subtitle).split("\n")
+    return [_text(roadmap.title), *[line for line in subtitle if line.strip()]]
 
 
 def _agreement_lines(roadmap: Roadmap) -> list[list[str]]:
@@ -45,11 +58,11 @@ def _agreement_lines(roadmap: Roadmap) -> list[list[str]]:
         block = ["СОГЛАСОВАНО:"]
         for value in (agreement.position, agreement.organisation_text, agreement.name):
             if value:
-                block.extend(value.split("\n"))
+                block.extend(_text(value).split("\n"))
         if agreement.date:
             block.append(f"{agreement.date:%d.%m.%Y}")
         elif agreement.date_text:
-            block.append(agreement.date_text)
+            block.append(_text(agreement.date_text))
         blocks.append(block)
     return blocks
 
@@ -60,9 +73,9 @@ def _table(roadmap: Roadmap) -> tuple[list[str], list[tuple[str, list[str]]]]:
     rows: list[tuple[str, list[str]]] = []
     for row in selectors.plan_rows(roadmap):
         if row.kind == "section":
-            rows.append(("section", [f"{row.obj.number} {row.obj.title}".strip()]))
+            rows.append(("section", [_text(f"{row.obj.number} {row.obj.title}").strip()]))
         else:
-            rows.append(("measure", [getattr(row.obj, key) or "" for key in keys]))
+            rows.append(("measure", [_text(getattr(row.obj, key)) for key in keys]))
     return keys, rows
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.params import id_param, int_param, page_param, text_param
 from schools.access import get_object_for_user, has_verb
 
 from . import selectors, services
@@ -31,15 +32,18 @@ from .models import Measure, Roadmap, Section
 COLUMN_LABELS = dict(COLUMNS)
 
 
+# A position among siblings; larger values mean "at the end", as the service clamps them.
+MAX_POSITION = 10**6
+
+
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """An id from a query string or a form: positive and within the database's range, else
+    None (never an overflowing integer sent to the ORM)."""
+    return id_param(value)
 
 
 def _can_edit(user, roadmap: Roadmap) -> bool:
@@ -57,7 +61,7 @@ def _plan_context(request, roadmap: Roadmap, *, print_view: bool = False) -> dic
     due = request.GET.get("due", "")
     filters = selectors.PlanFilters(
         section=_int(request.GET.get("section")),
-        responsible=request.GET.get("responsible", "").strip()[:200],
+        responsible=text_param(request.GET.get("responsible")),
         due_this_month=due == "month",
         overdue=due == "overdue",
         unscheduled=due == "unscheduled",
@@ -84,9 +88,9 @@ def _plan_context(request, roadmap: Roadmap, *, print_view: bool = False) -> dic
 
 @login_required
 def roadmap_list(request):
-    search = request.GET.get("q", "").strip()[:200]
+    search = text_param(request.GET.get("q"))
     page = Paginator(selectors.roadmap_list(request.user, search=search), 50).get_page(
-        request.GET.get("page")
+        page_param(request.GET.get("page"))
     )
     return render(
         request,
@@ -643,7 +647,7 @@ def item_move(request, pk: int):
     elif direction == "down":
         position = index + 1
     else:
-        position = _int(request.POST.get("position")) or 0
+        position = int_param(request.POST.get("position"), min=0, max=MAX_POSITION) or 0
     try:
         services.item_move(item=item, acting_user=request.user, parent=parent, position=position)
     except ValidationError as error:
@@ -662,6 +666,7 @@ def item_move(request, pk: int):
 def roadmap_distribute(request, pk: int):
     template = get_object_for_user(Roadmap, request.user, pk, "change")
     form = SchoolsForm(request.POST or None, user=request.user)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             copies = services.template_distribute(
@@ -669,13 +674,23 @@ def roadmap_distribute(request, pk: int):
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except PermissionDenied as error:
+            # Refused after the write (the copies would be plans the person may not
+            # create): the form again with the reason; nothing was written.
+            form.add_error(None, str(error))
+            status = 403
         else:
             messages.success(
                 request,
                 f"Шаблон передан школам: {len(copies)}. Школы, у которых уже есть копия, пропущены.",
             )
             return redirect("roadmap_copies", pk=template.pk)
-    return render(request, "roadmaps/roadmap_distribute.html", {"form": form, "roadmap": template})
+    return render(
+        request,
+        "roadmaps/roadmap_distribute.html",
+        {"form": form, "roadmap": template},
+        status=status,
+    )
 
 
 @login_required

@@ -2,14 +2,17 @@
 
 from django import forms
 
+from core.forms import HardenedFormMixin
+
 from .constants import OrganisationKind, Role
 from .models import Organisation
 from .selectors import FLAG_LABELS
 from .services import ORGANISATION_EDITABLE_FIELDS
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget, so templates render fields as they are."""
+class BootstrapMixin(HardenedFormMixin):
+    """Bootstrap classes on every widget, so templates render fields as they are; the
+    hardened fields of core.forms (clean text, ids checked before the ORM) for every form."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,19 +5,17 @@ from . import directory_io, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("directory/", views.region_list, name="region_list"),
-    path("directory/regions/<int:pk>/", views.region_detail, name="region_detail"),
+    path("directory/regions/<id:pk>/", views.region_detail, name="region_detail"),
     path(
-        "directory/municipalities/<int:pk>/", views.municipality_detail, name="municipality_detail"
+        "directory/municipalities/<id:pk>/", views.municipality_detail, name="municipality_detail"
     ),
     path("directory/organisations/", views.organisation_list, name="organisation_list"),
+    path("directory/organisations/<id:pk>/", views.organisation_detail, name="organisation_detail"),
     path(
-        "directory/organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"
-    ),
-    path(
-        "directory/organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"
+        "directory/organisations/<id:pk>/edit/", views.organisation_edit, name="organisation_edit"
     ),
     path("directory/people/", views.person_list, name="person_list"),
-    path("directory/people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("directory/people/<id:pk>/", views.person_detail, name="person_detail"),
     path("directory/import/", directory_io.directory_import, name="directory_import"),
     path(
         "directory/export/<str:resource>.<str:fmt>",

@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.params import page_param
+
 from . import selectors, services
 from .access import allowed_ids, get_object_for_user
 from .constants import OrganisationKind
@@ -84,7 +86,7 @@ def organisation_list(request):
             flags=tuple(data["flags"]),
         )
     page = Paginator(selectors.organisation_search(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+        page_param(request.GET.get("page"))
     )
     context = {
         "form": form,
@@ -156,7 +158,7 @@ def person_list(request):
             form.cleaned_data["municipality"].pk if form.cleaned_data["municipality"] else None
         )
     people = selectors.person_search(request.user, q=q, role=role, municipality=municipality)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(people, PAGE_SIZE).get_page(page_param(request.GET.get("page")))
     context = {"form": form, "page": page, "querystring": _querystring_without_page(request)}
     if _is_htmx(request):
         return render(request, "schools/person_list.html#results", context)
