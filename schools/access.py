@@ -45,6 +45,9 @@ Entry points
   permission name (``"schools.import_directory"``).
 * ``get_object_for_user(Model, user, pk, action)`` — single objects: missing and foreign
   give 404 (same answer, nothing leaks); visible without the verb gives 403.
+* ``role_kind_error(role, organisation)`` and ``grant_error(user, person=, organisation=,
+  role=, verb=)`` — which roles an organisation may hold and who may grant them
+  (enforced by ``schools.services.membership_grant``/``membership_change``).
 """
 
 from __future__ import annotations
@@ -58,7 +61,15 @@ from django.db.models import Q
 from django.http import Http404
 
 from .constants import Role
-from .roles import CURATOR_PERMISSIONS, Reach, group_name, role_reach
+from .roles import (
+    CURATOR_PERMISSIONS,
+    ROLES_BY_KIND,
+    STAFF_ROLES,
+    Reach,
+    group_name,
+    role_fits,
+    role_reach,
+)
 
 BASIC_ACTIONS = {"view", "change", "add", "delete"}
 FORBIDDEN_MESSAGE = "У вас нет прав на это действие."
@@ -261,6 +272,95 @@ def allowed_ids(model: type[models.Model], user, action: str, ids) -> set[int]:
     if not ids:
         return set()
     return set(model.objects.for_user(user, action).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+# Role grants ======================================================================
+#
+# Which roles an organisation may hold is the kind rule (``schools.roles.ROLES_BY_KIND``,
+# ``role_fits``); it binds everyone, the seed and the shell included (``Membership.clean``).
+# Who may grant a role is the grant rule: the acting person grants only a role whose reach
+# (``roles.role_reach``) lies within their own reach for the directory-management verb in
+# use, never to themself; a superuser may grant whatever fits; ``SYSTEM`` (seed, shell)
+# is not asked.
+
+GRANT_VERBS = frozenset(
+    {"schools.add_membership", "schools.change_membership", "schools.import_directory"}
+)
+REGIONAL_ROLE_MESSAGE = (
+    "Роль «Региональный координатор» дают только в региональной организации (без муниципалитета)."
+)
+MUNICIPAL_ROLE_MESSAGE = (
+    "Роль «Муниципальный координатор» дают только в организации муниципалитета."
+)
+UNKNOWN_ROLE_MESSAGE = "Неизвестная роль."
+SELF_GRANT_MESSAGE = "Нельзя выдать или изменить роль самому себе: это делает другой сотрудник."
+GRANT_REACH_MESSAGE = (
+    "Эта роль охватывает больше, чем ваша зона ответственности: выдать её вы не можете."
+)
+STAFF_ROLE_IMPORT_MESSAGE = "Роль «Администратор» через импорт не выдаётся."
+
+
+def role_kind_error(role: str, organisation) -> str | None:
+    """Why an organisation cannot hold this role (None when it can): the kind rule."""
+    from .constants import OrganisationKind
+
+    if organisation is None or not role:
+        return None
+    if role not in Role.values:
+        return UNKNOWN_ROLE_MESSAGE
+    has_municipality = organisation.municipality_id is not None
+    if role_fits(role, organisation.kind, has_municipality):
+        return None
+    if role == Role.REGIONAL_COORDINATOR and has_municipality:
+        return REGIONAL_ROLE_MESSAGE
+    if role == Role.MUNICIPAL_COORDINATOR and role in ROLES_BY_KIND.get(organisation.kind, ()):
+        return MUNICIPAL_ROLE_MESSAGE
+    kind = OrganisationKind(organisation.kind).label if organisation.kind else "—"
+    return f"Роль «{Role(role).label}» не бывает у организации типа «{kind}»."
+
+
+def _reach_within(scope: Scope, organisation, reach: str) -> bool:
+    """Whether a membership of this reach in this organisation lies inside the scope."""
+    if scope.everything or organisation.region_id in scope.regions:
+        return True
+    if reach == Reach.REGION:
+        return False
+    if organisation.municipality_id and organisation.municipality_id in scope.municipalities:
+        return True
+    if reach == Reach.MUNICIPALITY:
+        return False
+    return organisation.pk is not None and organisation.pk in scope.organisations
+
+
+def grant_error(acting_user, *, person, organisation, role: str, verb: str) -> str | None:
+    """Why ``acting_user`` may not give ``person`` the role ``role`` in ``organisation``
+    with the directory-management verb ``verb`` (None when they may).
+
+    The kind rule first (it binds everyone); then, unless the actor is ``SYSTEM`` or a
+    superuser: never to oneself; the reach of the granted membership must lie within the
+    actor's own reach for ``verb`` (so never wider than the actor's own); the staff role
+    is never given through the import verb."""
+    if verb not in GRANT_VERBS:
+        raise ValueError(f"{verb!r} is not a directory-management verb.")
+    error = role_kind_error(role, organisation)
+    if error or acting_user is SYSTEM:
+        return error
+    if (
+        acting_user is None
+        or not getattr(acting_user, "is_authenticated", False)
+        or not acting_user.is_active
+    ):
+        return FORBIDDEN_MESSAGE
+    if acting_user.is_superuser:
+        return None
+    if person is not None and person.pk is not None and person.pk == acting_user.pk:
+        return SELF_GRANT_MESSAGE
+    if role in STAFF_ROLES and verb == "schools.import_directory":
+        return STAFF_ROLE_IMPORT_MESSAGE
+    reach = role_reach(role, organisation.kind, organisation.municipality_id is not None)
+    if not _reach_within(scope_for(acting_user, verb), organisation, reach):
+        return GRANT_REACH_MESSAGE
+    return None
 
 
 class _System:

@@ -4,15 +4,16 @@ Staff administrators (the «Администратор» role) see and change on
 foreign-key choice is narrowed; a save that would leave the reach is rolled back."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import access
+from . import access, services
 from .constants import Role
 from .forms_admin import MembershipAdminForm, OrganisationAdminForm
 from .models import (
@@ -48,7 +49,73 @@ class OutOfScope(Exception):
     everything written in it rolls back."""
 
 
-class ScopedAdminMixin:
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw-id field whose label (the name shown next to the id) is looked up only among
+    the choices the acting user has: a foreign id shows nothing, not even a name."""
+
+    def __init__(self, rel, admin_site, *, queryset, **kwargs):
+        self.choices_queryset = queryset
+        super().__init__(rel, admin_site, **kwargs)
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            visible = self.choices_queryset.filter(**{key: value}).exists()
+        except (ValueError, TypeError, ValidationError):
+            visible = False
+        if not visible:
+            return "", ""
+        return super().label_and_url_for_value(value)
+
+
+class ScopedChoicesMixin:
+    """Every foreign-key and many-to-many choice of a model admin or an inline is narrowed
+    to the rows the acting user may use, and a raw-id field names only those: a foreign id
+    is the form's «Выберите корректный вариант» error, which names nothing.
+
+    * tenant models: the related rows within the reach of the verb being used on this
+      model (``Organisation.objects.for_user(user, "schools.add_membership")``), except
+      the fields in ``scope_view_fields`` (references that may point upwards, such as a
+      parent organisation) and people, which offer what the user sees;
+    * other models (permissions): whatever the admin narrows them to by hand.
+    """
+
+    scope_view_fields: tuple[str, ...] = ()
+
+    def choice_queryset(self, request, db_field):
+        """The narrowed choices of one relation, or None when the related model is not a
+        tenant model."""
+        related = db_field.related_model
+        if not hasattr(related._default_manager, "for_user"):
+            return None
+        if db_field.name in self.scope_view_fields or related is User:
+            return related.objects.for_user(request.user, "view")
+        action = getattr(request, "_scoped_admin_action", "change")
+        return related.objects.for_user(request.user, _perm(self.model, action))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = self.choice_queryset(request, db_field)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        if "widget" not in kwargs and "queryset" in kwargs and db_field.name in self.raw_id_fields:
+            kwargs["widget"] = ScopedRawIdWidget(
+                db_field.remote_field,
+                self.admin_site,
+                queryset=kwargs["queryset"],
+                using=kwargs.get("using"),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = self.choice_queryset(request, db_field)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdminMixin(ScopedChoicesMixin):
     """Querysets, object permissions and choices through ``for_user``.
 
     * lists and single objects: ``for_user(user, "view")`` (foreign rows are 404);
@@ -61,7 +128,6 @@ class ScopedAdminMixin:
       ``for_user(user, "change")``, else everything rolls back with a message.
     """
 
-    scope_view_fields: tuple[str, ...] = ()
     out_of_scope_message = OUT_OF_SCOPE_MESSAGE
 
     def get_queryset(self, request):
@@ -95,31 +161,6 @@ class ScopedAdminMixin:
         # The choices of the add form follow the "add" verb, of the change form "change".
         request._scoped_admin_action = "add" if obj is None else "change"
         return super().get_form(request, obj, **kwargs)
-
-    def choice_queryset(self, request, db_field):
-        """The narrowed choices of one relation, or None when the related model is not a
-        tenant model."""
-        related = db_field.related_model
-        if not hasattr(related._default_manager, "for_user"):
-            return None
-        if db_field.name in self.scope_view_fields or related is User:
-            return related.objects.for_user(request.user, "view")
-        action = getattr(request, "_scoped_admin_action", "change")
-        return related.objects.for_user(request.user, _perm(self.model, action))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs:
-            queryset = self.choice_queryset(request, db_field)
-            if queryset is not None:
-                kwargs["queryset"] = queryset
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if "queryset" not in kwargs:
-            queryset = self.choice_queryset(request, db_field)
-            if queryset is not None:
-                kwargs["queryset"] = queryset
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     # Writes ------------------------------------------------------------------------
 
@@ -179,9 +220,46 @@ class ScopedImportExportMixin(ImportExportMixin):
         return {"user": request.user}
 
 
-class MembershipInline(admin.TabularInline):
+def _form_for(form_class, request):
+    """The form class bound to the acting user (the grant rule needs them)."""
+    return type(form_class.__name__, (form_class,), {"acting_user": request.user})
+
+
+def _refused(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or access.FORBIDDEN_MESSAGE
+
+
+def save_membership(request, membership: Membership, *, adding: bool) -> None:
+    """Save a membership from an admin form through the one service of its kind (the
+    form has already applied the same rules; a refusal here rolls the page back)."""
+    try:
+        if adding:
+            granted = services.membership_grant(
+                user=membership.user,
+                organisation=membership.organisation,
+                role=membership.role,
+                position=membership.position,
+                acting_user=request.user,
+            )
+            if not membership.is_active:
+                granted = services.membership_change(
+                    membership=granted, acting_user=request.user, data={"is_active": False}
+                )
+            membership.pk = granted.pk
+            membership.created_at = granted.created_at
+            membership._state.adding = False
+        else:
+            services.membership_change(membership=membership, acting_user=request.user, data={})
+    except (ValidationError, PermissionDenied) as error:
+        raise OutOfScope(f"Изменения не сохранены: {_refused(error)}") from None
+
+
+class MembershipInline(ScopedChoicesMixin, admin.TabularInline):
     """A person's roles, in the organisations within the acting user's reach only (the
-    person's roles elsewhere are neither shown nor touched)."""
+    person's roles elsewhere are neither shown nor touched). Saved through
+    ``services.membership_grant``/``membership_change`` (see ``UserAdmin.save_formset``)."""
 
     model = Membership
     form = MembershipAdminForm
@@ -191,12 +269,16 @@ class MembershipInline(admin.TabularInline):
     def get_queryset(self, request):
         return Membership.objects.for_user(request.user, "view").select_related("organisation")
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _form_for(formset.form, request)
+        return formset
+
+    def choice_queryset(self, request, db_field):
         if db_field.name == "organisation":
-            kwargs["queryset"] = Organisation.objects.for_user(
-                request.user, "schools.add_membership"
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+            # New roles are granted with the add verb.
+            return Organisation.objects.for_user(request.user, "schools.add_membership")
+        return super().choice_queryset(request, db_field)
 
     def has_add_permission(self, request, obj=None):
         return access.has_verb(request.user, "schools.add_membership")
@@ -208,9 +290,10 @@ class MembershipInline(admin.TabularInline):
         return access.has_verb(request.user, "schools.delete_membership")
 
 
-class OrganisationGrantInline(admin.TabularInline):
-    """Exceptions (django-guardian object permissions): a person outside the reach given
-    one verb on this organisation. Only on organisations the acting user may change."""
+class OrganisationGrantInline(ScopedChoicesMixin, admin.TabularInline):
+    """Exceptions (django-guardian object permissions): a person given one verb on this
+    organisation. Only on organisations the acting user may change, and only to people
+    the acting user sees (a foreign id is an error that names nobody)."""
 
     model = OrganisationUserObjectPermission
     extra = 0
@@ -218,6 +301,16 @@ class OrganisationGrantInline(admin.TabularInline):
     raw_id_fields = ["user"]
     verbose_name = "исключение: право на эту организацию"
     verbose_name_plural = "исключения: права отдельных людей на эту организацию"
+
+    def get_queryset(self, request):
+        # Grants to people the acting user does not see (given by a superuser to an
+        # outside expert) are neither shown nor touched, like roles elsewhere.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(user__in=User.objects.for_user(request.user, "view").values("pk"))
+            .select_related("user", "permission")
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "permission":
@@ -263,7 +356,7 @@ class RegionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 @admin.register(Municipality)
 class MunicipalityAdmin(RegionFromMunicipalityMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "region"]
-    list_filter = ["region"]
+    list_filter = [("region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]
     list_select_related = ["region"]
 
@@ -402,12 +495,29 @@ class UserAdmin(ScopedAdminMixin, ScopedImportExportMixin, DjangoUserAdmin, Simp
     def has_change_permission(self, request, obj=None):
         return not self._protected(request, obj) and super().has_change_permission(request, obj)
 
+    def save_formset(self, request, form, formset, change):
+        """The person's roles go through the grant services, one by one, inside the
+        admin's transaction."""
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        memberships = formset.save(commit=False)
+        deleted = [membership.pk for membership in formset.deleted_objects]
+        if len(access.allowed_ids(Membership, request.user, "delete", deleted)) != len(deleted):
+            raise OutOfScope(OUT_OF_SCOPE_MESSAGE)
+        for membership in formset.deleted_objects:
+            membership.delete()
+        for membership in memberships:
+            save_membership(request, membership, adding=membership.pk is None)
+        return memberships
+
     def has_delete_permission(self, request, obj=None):
         return not self._protected(request, obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Membership)
 class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """Roles in organisations; every save goes through the grant rule and the services."""
+
     form = MembershipAdminForm
     list_display = ["user", "organisation", "role", "position", "is_active"]
     list_filter = ["role", "is_active"]
@@ -415,12 +525,35 @@ class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["user", "organisation"]
     raw_id_fields = ["user"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        return _form_for(super().get_form(request, obj, **kwargs), request)
+
+    def save_model(self, request, obj, form, change):
+        save_membership(request, obj, adding=not change)
+
 
 @admin.register(CuratorAssignment)
 class CuratorAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["curator", "school", "since", "note"]
     search_fields = ["curator__last_name", "school__short_name"]
     list_select_related = ["curator", "school"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        try:
+            assigned = services.curator_assign(
+                curator=obj.curator,
+                school=obj.school,
+                note=obj.note,
+                since=obj.since,
+                acting_user=request.user,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            raise OutOfScope(f"Изменения не сохранены: {_refused(error)}") from None
+        obj.pk = assigned.pk
+        obj._state.adding = False
+        return None
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "school":

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from . import access, services
 from .constants import OrganisationKind as K
 from .constants import Role, SchoolLevel
-from .models import CuratorAssignment, Membership, Municipality, Organisation, Region, User
+from .models import CuratorAssignment, Municipality, Organisation, Region, User
 
 DEMO_PASSWORD = "Demo-2026-roadmaps"  # noqa: S105 — public by design, printed in the README
 
@@ -421,11 +422,13 @@ def seed_demo() -> dict[str, int]:
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
-        Membership.objects.get_or_create(
+        # The seed is trusted work: the kind rule binds it, the grant rule does not.
+        services.membership_grant(
             user=user,
             organisation=by_short[demo.organisation],
             role=demo.role,
-            defaults={"position": demo.position},
+            position=demo.position,
+            acting_user=access.SYSTEM,
         )
     for username, schools in CURATED.items():
         curator = User.objects.get(username=username)

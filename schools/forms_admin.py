@@ -1,29 +1,12 @@
 """Forms of the staff admin: tenant fields that are derived, never trusted from input,
-and role grants that must not reach further than the organisation they are given in."""
+and role grants checked by the one rule of ``schools.access``."""
 
 from __future__ import annotations
 
 from django import forms
 
-from .constants import Role
+from . import access
 from .models import Membership, Organisation
-
-REGIONAL_ROLE_MESSAGE = (
-    "Роль «Региональный координатор» дают только в региональной организации (без муниципалитета)."
-)
-
-
-def role_error(role: str, organisation: Organisation | None) -> str | None:
-    """Why this role cannot be given in this organisation (None when it can).
-
-    A regional coordinator reaches the whole region (see ``schools.roles.role_reach``):
-    given in a municipal organisation it would widen a person's reach past the
-    organisation's own tier."""
-    if organisation is None:
-        return None
-    if role == Role.REGIONAL_COORDINATOR and organisation.municipality_id:
-        return REGIONAL_ROLE_MESSAGE
-    return None
 
 
 class OrganisationAdminForm(forms.ModelForm):
@@ -78,13 +61,41 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 class MembershipAdminForm(forms.ModelForm):
+    """A role in an organisation, checked by the rules of ``schools.access``: the kind rule
+    (in ``Membership.clean``, through the model validation) and the grant rule for the
+    acting user, whose message becomes the form's error. The admin sets ``acting_user``
+    (a subclass per request) and saves through ``schools.services``."""
+
+    acting_user = None
+
     class Meta:
         model = Membership
         fields = ["user", "organisation", "role", "position", "is_active"]
 
+    def grant_verb(self) -> str | None:
+        """The directory verb of this save when it grants a role (None when it does not:
+        an edit of the position or a deactivation)."""
+        if self.instance.pk is None:
+            return "schools.add_membership"
+        granting = {"user", "organisation", "role"} & set(self.changed_data)
+        if granting or ("is_active" in self.changed_data and self.cleaned_data.get("is_active")):
+            return "schools.change_membership"
+        return None
+
     def clean(self):
         cleaned = super().clean()
-        error = role_error(cleaned.get("role"), cleaned.get("organisation"))
+        role, organisation = cleaned.get("role"), cleaned.get("organisation")
+        if not role or organisation is None or self.acting_user is None:
+            return cleaned
+        if self.instance.pk is not None and not cleaned.get("is_active", True):
+            return cleaned
+        verb = self.grant_verb()
+        if verb is None:
+            return cleaned
+        person = cleaned.get("user") or getattr(self.instance, "user", None)
+        error = access.grant_error(
+            self.acting_user, person=person, organisation=organisation, role=role, verb=verb
+        )
         if error:
-            self.add_error("role", error)
+            self.add_error("role" if "role" in self.fields else None, error)
         return cleaned

@@ -8,8 +8,11 @@ Glossary: Region (субъект РФ), Municipality (муниципальное
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
+
+from core.fields import CleanCharField
 
 from .constants import OrganisationKind, Role, SchoolLevel
 from .querysets import (
@@ -25,8 +28,8 @@ from .querysets import (
 class Region(models.Model):
     """A subject of the Russian Federation (Краснодарский край, Оренбургская область)."""
 
-    name = models.CharField("название", max_length=200, unique=True)
-    code = models.CharField("код", max_length=10, blank=True)
+    name = CleanCharField("название", max_length=200, unique=True)
+    code = CleanCharField("код", max_length=10, blank=True)
 
     objects = RegionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -46,7 +49,7 @@ class Municipality(models.Model):
     region = models.ForeignKey(
         Region, verbose_name="регион", on_delete=models.PROTECT, related_name="municipalities"
     )
-    name = models.CharField("название", max_length=200)
+    name = CleanCharField("название", max_length=200)
 
     objects = MunicipalityQuerySet.as_manager()
     history = HistoricalRecords()
@@ -87,12 +90,12 @@ class Organisation(models.Model):
         blank=True,
     )
     kind = models.CharField("тип", max_length=20, choices=OrganisationKind.choices)
-    full_name = models.CharField("полное наименование", max_length=500)
-    short_name = models.CharField("краткое наименование", max_length=200)
-    inn = models.CharField("ИНН", max_length=12, blank=True)
-    address = models.CharField("адрес", max_length=500, blank=True)
+    full_name = CleanCharField("полное наименование", max_length=500)
+    short_name = CleanCharField("краткое наименование", max_length=200)
+    inn = CleanCharField("ИНН", max_length=12, blank=True)
+    address = CleanCharField("адрес", max_length=500, blank=True)
     email = models.EmailField("электронная почта", blank=True)
-    phone = models.CharField("телефон", max_length=50, blank=True)
+    phone = CleanCharField("телефон", max_length=50, blank=True)
 
     # School attributes (DOMAIN.md, «School flags that matter»).
     level = models.CharField(
@@ -208,9 +211,12 @@ class Organisation(models.Model):
 class User(AbstractUser):
     """A person with an account. Names are kept as people write them in documents."""
 
-    middle_name = models.CharField("отчество", max_length=150, blank=True)
-    position = models.CharField("должность", max_length=300, blank=True)
-    phone = models.CharField("телефон", max_length=50, blank=True)
+    # The inherited name fields, redeclared only to clean their text (same schema).
+    first_name = CleanCharField(_("first name"), max_length=150, blank=True)
+    last_name = CleanCharField(_("last name"), max_length=150, blank=True)
+    middle_name = CleanCharField("отчество", max_length=150, blank=True)
+    position = CleanCharField("должность", max_length=300, blank=True)
+    phone = CleanCharField("телефон", max_length=50, blank=True)
 
     objects = UserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -248,7 +254,7 @@ class Membership(models.Model):
         related_name="memberships",
     )
     role = models.CharField("роль", max_length=30, choices=Role.choices)
-    position = models.CharField("должность в организации", max_length=300, blank=True)
+    position = CleanCharField("должность в организации", max_length=300, blank=True)
     is_active = models.BooleanField("действует", default=True)
     created_at = models.DateTimeField("создано", auto_now_add=True)
 
@@ -263,10 +269,24 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["user", "organisation", "role"], name="membership_unique_role"
             ),
+            # The kind rule needs the organisation's row, which a check cannot see; what
+            # the database can hold is that the role is one the access model knows.
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_known"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_role_display()}, {self.organisation}"
+
+    def clean(self) -> None:
+        """The kind rule of ``schools.access``: the organisation may hold this role."""
+        from . import access
+
+        if self.organisation_id and self.role:
+            error = access.role_kind_error(self.role, self.organisation)
+            if error:
+                raise ValidationError({"role": error})
 
 
 class CuratorAssignment(models.Model):
@@ -285,7 +305,7 @@ class CuratorAssignment(models.Model):
         limit_choices_to={"kind": OrganisationKind.SCHOOL},
     )
     since = models.DateField("с даты", null=True, blank=True)
-    note = models.CharField("примечание", max_length=300, blank=True)
+    note = CleanCharField("примечание", max_length=300, blank=True)
 
     objects = CuratorAssignmentQuerySet.as_manager()
     history = HistoricalRecords()

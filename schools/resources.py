@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
-from . import services
+from core.text import clean_text
+
+from . import access, services
 from .constants import OrganisationKind, Role, SchoolLevel
-from .forms_admin import role_error
 from .models import Membership, Municipality, Organisation, User
 
 IMPORT_VERB = "schools.import_directory"
@@ -36,7 +37,9 @@ def escape_cell(value):
 class _EscapingFormat:
     def _escape_formulae(self, dataset):
         for index, row in enumerate(dataset):
-            dataset[index] = tuple(escape_cell(cell) for cell in row)
+            # Cleaned first (Word's \x0b → line break), then escaped: a formula hidden
+            # behind a control character is still caught.
+            dataset[index] = tuple(escape_cell(clean_text(cell)) for cell in row)
 
 
 class SafeXLSX(_EscapingFormat, XLSX):
@@ -44,7 +47,39 @@ class SafeXLSX(_EscapingFormat, XLSX):
 
 
 class SafeCSV(_EscapingFormat, CSV):
-    pass
+    """CSV that Excel in the Russian locale opens as a table: UTF-8 with a byte-order
+    mark, ``;`` between cells (``,`` is the decimal separator there), the charset in the
+    Content-Type. Reading accepts what it writes and ``,``-separated files too."""
+
+    DELIMITER = ";"
+    BOM = "\ufeff"
+
+    def get_content_type(self):
+        return "text/csv; charset=utf-8"
+
+    def export_data(self, dataset, **kwargs):
+        kwargs.setdefault("delimiter", self.DELIMITER)
+        return self.BOM + super().export_data(dataset, **kwargs)
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        in_stream = in_stream.removeprefix(self.BOM)
+        kwargs.setdefault("delimiter", sniff_delimiter(in_stream))
+        return super().create_dataset(in_stream, **kwargs)
+
+
+def sniff_delimiter(text: str) -> str:
+    """``;`` or ``,``: whichever separates more cells of the header line (quoted commas
+    inside a name do not count)."""
+    import csv
+
+    header = text.lstrip().splitlines()[0] if text.strip() else ""
+    counts = {
+        delimiter: len(next(csv.reader([header], delimiter=delimiter), []))
+        for delimiter in (";", ",")
+    }
+    return ";" if counts[";"] >= counts[","] and counts[";"] > 1 else ","
 
 
 class ChoiceLabelWidget(widgets.Widget):
@@ -368,13 +403,18 @@ class PersonResource(ScopedResource):
             role_code = None
         if (
             role_code
-            and "role" not in errors
+            and organisation is not None
             and not self.holds_role(instance, organisation, role_code)
         ):
-            role_problem = role_error(role_code, organisation)
-            if role_code == Role.ADMINISTRATOR and not self.user.is_superuser:
-                # The import verb is held by coordinators too: they must not mint staff.
-                role_problem = "Роль «Администратор» через импорт не выдаётся."
+            # The one grant rule (schools.access): the role fits the organisation's kind,
+            # lies within the importing user's reach, and is never their own.
+            role_problem = access.grant_error(
+                self.user,
+                person=instance if instance.pk else None,
+                organisation=organisation,
+                role=role_code,
+                verb=IMPORT_VERB,
+            )
             if role_problem:
                 errors["role"] = role_problem
         if errors:
@@ -390,7 +430,7 @@ class PersonResource(ScopedResource):
             return False
         return (
             Membership.objects.for_user(self.user, "view")
-            .filter(user_id=person.pk, organisation=organisation, role=role)
+            .filter(user_id=person.pk, organisation=organisation, role=role, is_active=True)
             .exists()
         )
 
@@ -418,7 +458,12 @@ class PersonResource(ScopedResource):
 
     def after_save_instance(self, instance, row, **kwargs):
         organisation, role = instance._membership
-        services.membership_ensure(
-            user=instance, organisation=organisation, role=role, position=instance.position
+        services.membership_grant(
+            user=instance,
+            organisation=organisation,
+            role=role,
+            position=instance.position,
+            acting_user=self.user,
+            verb=IMPORT_VERB,
         )
         super().after_save_instance(instance, row, **kwargs)

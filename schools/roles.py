@@ -120,6 +120,46 @@ PERMISSION_REACH: dict[tuple[str, str], str] = {
 }
 
 
+# Which roles an organisation of each kind may hold (the kind rule). A school has its
+# director, deputies and head; authorities and centres hold the roles that govern and
+# support a municipality (or, without a municipality, a region); "other" organisations
+# only their head and an administrator. The tier of the organisation narrows this further
+# (see ``TIER_ROLES``): the region-wide coordinator sits only in a regional organisation.
+ROLES_BY_KIND: dict[str, frozenset[str]] = {
+    OrganisationKind.REGIONAL_AUTHORITY: frozenset(
+        {Role.REGIONAL_COORDINATOR, Role.METHODOLOGIST, Role.HEAD, Role.ADMINISTRATOR}
+    ),
+    OrganisationKind.MUNICIPAL_AUTHORITY: frozenset(
+        {Role.MUNICIPAL_COORDINATOR, Role.METHODOLOGIST, Role.HEAD, Role.ADMINISTRATOR}
+    ),
+    OrganisationKind.METHOD_CENTRE: frozenset(
+        {
+            Role.REGIONAL_COORDINATOR,
+            Role.MUNICIPAL_COORDINATOR,
+            Role.METHODOLOGIST,
+            Role.HEAD,
+            Role.ADMINISTRATOR,
+        }
+    ),
+    OrganisationKind.SCHOOL: frozenset({Role.HEAD, Role.SCHOOL_DIRECTOR, Role.SCHOOL_DEPUTY}),
+    OrganisationKind.OTHER: frozenset({Role.HEAD, Role.ADMINISTRATOR}),
+}
+
+# Roles that need a tier: True — only in an organisation of a municipality; False — only
+# in a regional organisation (no municipality).
+TIER_ROLES: dict[str, bool] = {
+    Role.REGIONAL_COORDINATOR: False,
+    Role.MUNICIPAL_COORDINATOR: True,
+}
+
+
+def role_fits(role: str, organisation_kind: str, has_municipality: bool) -> bool:
+    """Whether an organisation of this kind and tier may hold this role."""
+    if role not in ROLES_BY_KIND.get(organisation_kind, ()):
+        return False
+    return TIER_ROLES.get(role, has_municipality) == has_municipality
+
+
 def role_reach(role: str, organisation_kind: str, has_municipality: bool, perm: str = "") -> str:
     """How far a membership reaches. School roles stay inside their school; coordinators
     and methodologists cover their municipality (or region, for a regional body); heads

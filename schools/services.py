@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from . import access
@@ -46,6 +46,9 @@ def user_sync_groups(*, user: User) -> None:
 
 
 def _ensure_in_scope(instance, user, action: str) -> None:
+    """A check before the write, for an early 403 (the post-write check is ``recheck``)."""
+    if user is access.SYSTEM:
+        return
     model = type(instance)
     if not model.objects.for_user(user, action).filter(pk=instance.pk).exists():
         raise PermissionDenied(access.FORBIDDEN_MESSAGE)
@@ -65,54 +68,120 @@ def organisation_update(
     if not changed:
         return organisation
     organisation.full_clean()
-    organisation._history_user = acting_user
+    organisation._history_user = _history_user(acting_user)
     organisation.save(update_fields=changed)
-    _ensure_in_scope(organisation, acting_user, "change")
+    access.recheck(acting_user, "change", organisation)
     return organisation
 
 
+def _history_user(acting_user) -> User | None:
+    return acting_user if isinstance(acting_user, User) else None
+
+
+def _refuse_grant(acting_user, membership: Membership, verb: str) -> None:
+    error = access.grant_error(
+        acting_user,
+        person=membership.user,
+        organisation=membership.organisation,
+        role=membership.role,
+        verb=verb,
+    )
+    if error:
+        raise ValidationError({"role": error})
+
+
 @transaction.atomic
-def membership_create(
-    *, user: User, organisation: Organisation, role: str, acting_user: User, position: str = ""
+def membership_grant(
+    *,
+    user: User,
+    organisation: Organisation,
+    role: str,
+    acting_user,
+    position: str = "",
+    verb: str = "schools.add_membership",
 ) -> Membership:
-    _ensure_in_scope(organisation, acting_user, "view")
-    membership = Membership(user=user, organisation=organisation, role=role, position=position)
+    """Give ``user`` the role ``role`` in ``organisation``: the one door for every path
+    that grants roles (admin, browser and admin import, seed, shell).
+
+    The grant rule of ``schools.access`` decides (``verb`` is the directory-management
+    verb of the path: ``schools.add_membership`` in admin, ``schools.import_directory``
+    for imports). A role the person already holds there is returned as it is (a
+    re-imported export grants nothing); an inactive one is granted again. Raises
+    ``ValidationError`` with a Russian message."""
+    membership = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
+    if membership is not None and membership.is_active:
+        access.recheck(acting_user, verb, membership)
+        return membership
+    if membership is None:
+        membership = Membership(user=user, organisation=organisation, role=role, position=position)
+    else:
+        membership.is_active = True
+        membership.position = position or membership.position
+    _refuse_grant(acting_user, membership, verb)
     membership.full_clean()
+    membership._history_user = _history_user(acting_user)
     membership.save()
-    if not Membership.objects.for_user(acting_user, "add").filter(pk=membership.pk).exists():
-        raise PermissionDenied(access.FORBIDDEN_MESSAGE)
+    access.recheck(acting_user, verb, membership)
+    return membership
+
+
+MEMBERSHIP_EDITABLE_FIELDS = ["user", "organisation", "role", "position", "is_active"]
+
+
+@transaction.atomic
+def membership_change(*, membership: Membership, acting_user, data: dict) -> Membership:
+    """Change a membership (admin edit). Who holds which role where is a grant like any
+    other: a change of person, organisation or role, or a re-activation, goes through the
+    grant rule; a change of position or a deactivation needs the change verb only."""
+    verb = "schools.change_membership"
+    if membership.pk is None:
+        raise ValueError("membership_change() takes a saved membership; use membership_grant().")
+    access.recheck(acting_user, verb, membership)
+    stored = Membership.objects.get(pk=membership.pk)
+    changed = []
+    for name in MEMBERSHIP_EDITABLE_FIELDS:
+        if name in data and getattr(membership, name) != data[name]:
+            setattr(membership, name, data[name])
+        if getattr(stored, name) != getattr(membership, name):
+            changed.append(name)
+    if not changed:
+        return membership
+    grants = {"user", "organisation", "role"} & set(changed) or (
+        "is_active" in changed and membership.is_active
+    )
+    if grants and membership.is_active:
+        _refuse_grant(acting_user, membership, verb)
+    membership.full_clean()
+    membership._history_user = _history_user(acting_user)
+    membership.save(update_fields=changed)
+    access.recheck(acting_user, verb, membership)
     return membership
 
 
 @transaction.atomic
 def curator_assign(
-    *, curator: User, school: Organisation, acting_user: User, note: str = ""
+    *,
+    curator: User,
+    school: Organisation,
+    acting_user,
+    note: str = "",
+    since=None,
 ) -> CuratorAssignment:
     """Assign a methodologist as the curator of a school (both must be within reach)."""
     _ensure_in_scope(school, acting_user, "view")
+    _ensure_in_scope(curator, acting_user, "view")
     if not Membership.objects.filter(
         user=curator, role=Role.METHODOLOGIST, is_active=True
     ).exists():
-        raise PermissionDenied("Куратором может быть только методист.")
-    assignment = CuratorAssignment(curator=curator, school=school, note=note)
+        raise ValidationError({"curator": "Куратором может быть только методист."})
+    assignment = CuratorAssignment(curator=curator, school=school, note=note, since=since)
     assignment.full_clean()
+    assignment._history_user = _history_user(acting_user)
     assignment.save()
-    if not CuratorAssignment.objects.for_user(acting_user, "add").filter(pk=assignment.pk).exists():
-        raise PermissionDenied(access.FORBIDDEN_MESSAGE)
+    access.recheck(acting_user, "add", assignment)
     return assignment
 
 
 def username_taken(username: str) -> bool:
     """Whether any account, in any tenant, has this login (imports must not reuse it)."""
     return User.objects.filter(username__iexact=(username or "").strip()).exists()
-
-
-def membership_ensure(
-    *, user: User, organisation: Organisation, role: str, position: str = ""
-) -> Membership:
-    """The person holds this role in this organisation (created if missing). Callers have
-    checked that the organisation is within the acting user's reach."""
-    membership, _ = Membership.objects.get_or_create(
-        user=user, organisation=organisation, role=role, defaults={"position": position}
-    )
-    return membership

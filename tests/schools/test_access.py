@@ -52,7 +52,12 @@ def test_school_director_edits_own_school_card_only(world):
 
 def test_people_are_visible_through_memberships_in_reach(world):
     people = visible(world, "school_deputy", User)
-    assert people == {world.user("school_deputy"), world.user("school_director")}
+    # Everyone with a membership in the school, the two-role person (also a deputy) too.
+    assert people == {
+        world.user("school_deputy"),
+        world.user("school_director"),
+        world.user("two_roles"),
+    }
     assert world.user("municipal_coordinator") not in people
     assert world.user("school_deputy") in visible(world, "municipal_coordinator", User)
     assert world.user("regional_coordinator") not in visible(world, "municipal_coordinator", User)
@@ -140,3 +145,32 @@ def test_membership_changes_follow_into_groups_and_staff_flag(world):
     admin.refresh_from_db()
     assert not admin.is_staff
     assert not admin.groups.exists()
+
+
+def test_neighbour_coordinator_sees_the_region_name_and_nothing_of_the_home_municipality(world):
+    orgs = visible(world, "neighbour_coordinator")
+    assert orgs == {world.neighbour_school, world.neighbour_authority, world.neighbour_centre}
+    assert visible(world, "neighbour_coordinator", Municipality) == {world.neighbour_municipality}
+    assert visible(world, "neighbour_coordinator", Region) == {world.region}
+    assert world.user("school_deputy") not in visible(world, "neighbour_coordinator", User)
+
+
+def test_curator_of_another_municipality_reads_the_curated_school_and_changes_nothing_there(
+    world,
+):
+    orgs = visible(world, "foreign_curator")
+    assert world.school in orgs
+    assert world.second_school not in orgs
+    assert world.municipality in visible(world, "foreign_curator", Municipality)
+    assert visible(world, "foreign_curator", action="change") == set()
+
+
+def test_two_roles_edit_cards_only_where_the_coordinator_role_reaches(world):
+    orgs = visible(world, "two_roles")
+    assert {world.school, world.neighbour_school} <= orgs
+    assert world.second_school not in orgs
+    assert visible(world, "two_roles", action="change") == {
+        world.neighbour_school,
+        world.neighbour_authority,
+        world.neighbour_centre,
+    }

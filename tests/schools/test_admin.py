@@ -606,3 +606,213 @@ def test_csv_export_escapes_formulas(staff_client, world):
     for row in csv.reader(io.StringIO(text)):
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+# Roles that fit, and choices scoped like the rest ------------------------------------
+
+
+def membership_form(**data):
+    return {"position": "", "is_active": "on", **data}
+
+
+def test_administrator_cannot_add_a_membership_for_themself(staff_client, world):
+    me = world.user("administrator")
+    response = staff_client.post(
+        reverse("admin:schools_membership_add"),
+        membership_form(user=me.pk, organisation=world.authority.pk, role="head"),
+    )
+    assert response.status_code == 200
+    assert "Нельзя выдать или изменить роль самому себе" in response.content.decode()
+    assert not Membership.objects.filter(user=me, role="head").exists()
+
+
+def test_administrator_cannot_change_their_own_role(staff_client, world):
+    me = world.user("administrator")
+    own = me.memberships.get()
+    response = staff_client.post(
+        reverse("admin:schools_membership_change", args=[own.pk]),
+        membership_form(user=me.pk, organisation=world.authority.pk, role="head"),
+    )
+    assert response.status_code == 200
+    assert "Нельзя выдать или изменить роль самому себе" in response.content.decode()
+    own.refresh_from_db()
+    assert own.role == "administrator"
+
+
+def test_membership_added_in_admin_in_reach_is_saved_through_the_service(staff_client, world):
+    director = world.user("school_director")
+    response = staff_client.post(
+        reverse("admin:schools_membership_add"),
+        membership_form(
+            user=director.pk, organisation=world.second_school.pk, role="school_deputy"
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = Membership.objects.get(user=director, organisation=world.second_school)
+    assert added.history.first().history_user == world.user("administrator")
+
+
+def test_school_director_in_a_centre_is_refused_in_membership_admin(staff_client, world):
+    response = staff_client.post(
+        reverse("admin:schools_membership_add"),
+        membership_form(
+            user=world.user("school_deputy").pk,
+            organisation=world.centre.pk,
+            role="school_director",
+        ),
+    )
+    assert response.status_code == 200
+    assert "не бывает у организации типа «Методический центр»" in response.content.decode()
+    assert not Membership.objects.filter(organisation=world.centre, role="school_director").exists()
+
+
+def test_school_director_in_a_centre_is_refused_in_the_people_inline(staff_client, world):
+    response = staff_client.post(
+        reverse("admin:schools_user_add"),
+        {
+            **new_person("misplaced"),
+            **membership_inline(
+                [{"organisation": world.centre.pk, "role": "school_director", "is_active": "on"}]
+            ),
+        },
+    )
+    assert response.status_code == 200
+    assert "не бывает у организации типа «Методический центр»" in response.content.decode()
+    assert not User.objects.filter(username="misplaced").exists()
+
+
+@pytest.fixture
+def stranger(world):
+    from schools.constants import Role
+    from tests.factories import person
+
+    return person(
+        "stranger",
+        world.other_school,
+        Role.SCHOOL_DEPUTY,
+        last_name="Засекреченная",
+        first_name="Агата",
+    )
+
+
+def test_membership_admin_with_a_foreign_user_id_names_nobody(staff_client, world, stranger):
+    response = staff_client.post(
+        reverse("admin:schools_membership_add"),
+        membership_form(user=stranger.pk, organisation=world.school.pk, role="school_deputy"),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Выберите корректный вариант" in html
+    assert "Засекреченная" not in html
+    assert not Membership.objects.filter(user=stranger, organisation=world.school).exists()
+
+
+def organisation_form(organisation, **extra):
+    return {
+        "municipality": organisation.municipality_id,
+        "parent": "",
+        "kind": organisation.kind,
+        "full_name": organisation.full_name,
+        "short_name": organisation.short_name,
+        "is_active": "on",
+        "inn": "",
+        "address": "",
+        "email": "",
+        "phone": "",
+        "level": organisation.level,
+        "growth_year_from": "",
+        "growth_year_to": "",
+        **extra,
+    }
+
+
+def grant_inline(rows):
+    prefix = "organisationuserobjectpermission_set"
+    data = {**empty_grant_inline(), f"{prefix}-TOTAL_FORMS": str(len(rows))}
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
+    return data
+
+
+def test_grant_inline_with_a_foreign_user_id_is_refused_and_names_nobody(
+    staff_client, world, stranger
+):
+    from django.contrib.auth.models import Permission
+
+    from schools.models import OrganisationUserObjectPermission
+
+    view = Permission.objects.get(codename="view_organisation")
+    response = staff_client.post(
+        reverse("admin:schools_organisation_change", args=[world.school.pk]),
+        {
+            **organisation_form(world.school),
+            **grant_inline([{"user": stranger.pk, "permission": view.pk}]),
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Выберите корректный вариант" in html
+    assert "Засекреченная" not in html
+    assert "Агата" not in html
+    assert not OrganisationUserObjectPermission.objects.filter(user=stranger).exists()
+
+
+def test_grant_inline_accepts_a_person_in_reach(staff_client, world):
+    from django.contrib.auth.models import Permission
+
+    from schools.models import OrganisationUserObjectPermission
+
+    view = Permission.objects.get(codename="view_organisation")
+    director = world.user("school_director")
+    response = staff_client.post(
+        reverse("admin:schools_organisation_change", args=[world.second_school.pk]),
+        {
+            **organisation_form(world.second_school),
+            **grant_inline([{"user": director.pk, "permission": view.pk}]),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert OrganisationUserObjectPermission.objects.filter(
+        user=director, content_object=world.second_school
+    ).exists()
+
+
+def test_a_grant_to_a_foreign_person_is_not_shown_on_the_change_page(staff_client, world, stranger):
+    from guardian.shortcuts import assign_perm
+
+    assign_perm("schools.view_organisation", stranger, world.school)
+    html = staff_client.get(
+        reverse("admin:schools_organisation_change", args=[world.school.pk])
+    ).content.decode()
+    assert "Засекреченная" not in html
+    assert f'value="{stranger.pk}"' not in html
+
+
+def test_region_filter_of_municipalities_offers_only_regions_in_reach(staff_client, world):
+    html = staff_client.get(reverse("admin:schools_municipality_changelist")).content.decode()
+    assert world.municipality.name in html
+    assert world.other_region.name not in html
+
+
+def test_curator_added_in_admin_goes_through_the_service(staff_client, world):
+    from schools.models import CuratorAssignment
+
+    response = staff_client.post(
+        reverse("admin:schools_curatorassignment_add"),
+        {
+            "curator": world.user("methodologist").pk,
+            "school": world.second_school.pk,
+            "since": "",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assignment = CuratorAssignment.objects.get(school=world.second_school)
+    assert assignment.history.first().history_user == world.user("administrator")
+
+
+def test_indicator_owner_choices_are_scoped(staff_client, world):
+    html = staff_client.get(reverse("admin:monitoring_indicator_add")).content.decode()
+    assert world.authority.short_name in html
+    assert world.other_authority.short_name not in html
+    assert world.neighbour_school.short_name not in html

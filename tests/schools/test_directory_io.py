@@ -98,3 +98,124 @@ def test_unknown_export_is_404(coordinator_client):
         ).status_code
         == 404
     )
+
+
+PEOPLE_HEADER = ["Логин", "Фамилия", "Имя", "Отчество", "Должность", "Email", "Организация", "Роль"]
+
+
+def people_row(world, role, username="coordinator"):
+    return [username, "Иванова", "Мария", "Петровна", "", "", world.authority.short_name, role]
+
+
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [
+        ("Региональный координатор", "только в региональной организации"),
+        ("Руководитель организации", "Нельзя выдать или изменить роль самому себе"),
+        ("Методист / куратор", "Нельзя выдать или изменить роль самому себе"),
+    ],
+)
+def test_coordinator_cannot_give_themself_a_role_by_import(
+    coordinator_client, world, role, message
+):
+    from schools.models import Membership
+
+    me = world.user("municipal_coordinator")
+    before = set(Membership.objects.values_list("pk", "user_id", "role"))
+    response = coordinator_client.post(
+        reverse("directory_import"),
+        {"resource": "people", "file": xlsx([PEOPLE_HEADER, people_row(world, role)])},
+    )
+    html = response.content.decode()
+    assert message in html
+    assert "token" not in response.context
+    assert set(Membership.objects.values_list("pk", "user_id", "role")) == before
+    assert set(me.memberships.values_list("role", flat=True)) == {"municipal_coordinator"}
+
+
+def test_coordinator_imports_a_role_for_someone_else_in_reach(coordinator_client, world):
+    from schools.models import Membership
+
+    response = coordinator_client.post(
+        reverse("directory_import"),
+        {
+            "resource": "people",
+            "file": xlsx(
+                [
+                    PEOPLE_HEADER,
+                    [
+                        "new.head",
+                        "Петров",
+                        "Пётр",
+                        "",
+                        "",
+                        "",
+                        world.second_school.short_name,
+                        "Директор школы",
+                    ],
+                ]
+            ),
+        },
+    )
+    assert "Проверка пройдена: новых 1" in response.content.decode()
+    done = coordinator_client.post(
+        reverse("directory_import"), {"token": response.context["token"]}
+    )
+    assert done.status_code == 302
+    assert Membership.objects.filter(
+        user__username="new.head", organisation=world.second_school, role="school_director"
+    ).exists()
+
+
+def csv_upload(text, name="schools.csv", encoding="utf-8"):
+    return SimpleUploadedFile(name, text.encode(encoding))
+
+
+def test_csv_export_opens_in_russian_excel(coordinator_client, world):
+    response = coordinator_client.get(
+        reverse("directory_export", kwargs={"resource": "schools", "fmt": "csv"})
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    text = response.content.decode("utf-8-sig")
+    header = text.splitlines()[0]
+    assert header.split(";")[:3] == ["Полное наименование", "Краткое наименование", "Муниципалитет"]
+    assert world.school.short_name in text
+
+
+def test_csv_export_imports_back_unchanged(coordinator_client, world):
+    exported = coordinator_client.get(
+        reverse("directory_export", kwargs={"resource": "schools", "fmt": "csv"})
+    ).content
+    response = coordinator_client.post(
+        reverse("directory_import"),
+        {"resource": "schools", "file": SimpleUploadedFile("schools.csv", exported)},
+    )
+    html = response.content.decode()
+    assert "Проверка пройдена: новых 0, изменится 0, без изменений 2." in html, html[:3000]
+
+
+def test_comma_separated_csv_is_still_read(coordinator_client, world):
+    text = ",".join(HEADER) + "\n" + '"МБОУ СОШ № 41, полное",МБОУ СОШ № 41,Новокубанский район'
+    text += ",,да" + "," * 8 + "\n"
+    response = coordinator_client.post(
+        reverse("directory_import"), {"resource": "schools", "file": csv_upload(text)}
+    )
+    assert "Проверка пройдена: новых 1" in response.content.decode()
+    done = coordinator_client.post(
+        reverse("directory_import"), {"token": response.context["token"]}
+    )
+    assert done.status_code == 302
+    assert Organisation.objects.get(short_name="МБОУ СОШ № 41").full_name == (
+        "МБОУ СОШ № 41, полное"
+    )
+
+
+def test_semicolon_csv_in_windows_1251_is_read(coordinator_client, world):
+    text = ";".join(HEADER) + "\n" + "МБОУ СОШ № 42 полное;МБОУ СОШ № 42;Новокубанский район"
+    text += ";;нет" + ";" * 8 + "\n"
+    response = coordinator_client.post(
+        reverse("directory_import"),
+        {"resource": "schools", "file": csv_upload(text, encoding="cp1251")},
+    )
+    assert "Проверка пройдена: новых 1" in response.content.decode()

@@ -130,7 +130,7 @@ def test_an_organisation_of_another_tenant_is_never_updated(world):
 def test_coordinator_cannot_grant_the_administrator_role(world):
     dataset = Dataset(headers=PEOPLE_HEADERS)
     dataset.append(
-        ["new.admin", "Админов", "", "", "", "", world.school.short_name, "Администратор"]
+        ["new.admin", "Админов", "", "", "", "", world.authority.short_name, "Администратор"]
     )
     result = PersonResource(user=world.user("municipal_coordinator")).import_data(
         dataset, dry_run=False
@@ -228,3 +228,46 @@ def test_people_import_adds_a_role_to_a_person_in_reach(world):
     assert Membership.objects.filter(
         user=world.user("school_deputy"), organisation=world.second_school
     ).exists()
+
+
+def test_a_school_director_in_a_centre_is_a_row_error(world):
+    dataset = Dataset(headers=PEOPLE_HEADERS)
+    dataset.append(
+        ["mis.placed", "Мимо", "", "", "", "", world.centre.short_name, "Директор школы"]
+    )
+    result = PersonResource(user=world.user("administrator")).import_data(dataset, dry_run=False)
+    assert "не бывает у организации типа «Методический центр»" in errors_of(result)
+    assert not User.objects.filter(username="mis.placed").exists()
+
+
+def test_the_importing_coordinator_cannot_give_themself_a_role(world):
+    dataset = Dataset(headers=PEOPLE_HEADERS)
+    dataset.append(
+        [
+            "coordinator",
+            "Иванова",
+            "Мария",
+            "Петровна",
+            "",
+            "coordinator@example.org",
+            world.centre.short_name,
+            "Методист / куратор",
+        ]
+    )
+    me = world.user("municipal_coordinator")
+    result = PersonResource(user=me).import_data(dataset, dry_run=False)
+    assert "Нельзя выдать или изменить роль самому себе" in errors_of(result)
+    assert not Membership.objects.filter(user=me, organisation=world.centre).exists()
+
+
+def test_csv_format_writes_bom_and_semicolons_and_reads_both_separators():
+    dataset = Dataset(headers=["Краткое наименование", "Адрес"])
+    dataset.append(["СОШ № 1", "ул. Мира, 1"])
+    text = SafeCSV().export_data(dataset)
+    assert text.startswith("\ufeffКраткое наименование;Адрес")
+    assert SafeCSV().get_content_type() == "text/csv; charset=utf-8"
+    back = SafeCSV().create_dataset(text.encode("utf-8"))
+    assert back.headers == ["Краткое наименование", "Адрес"]
+    assert back[0] == ("СОШ № 1", "ул. Мира, 1")
+    commas = SafeCSV().create_dataset('Краткое наименование,Адрес\nСОШ № 1,"ул. Мира, 1"\n')
+    assert commas[0] == ("СОШ № 1", "ул. Мира, 1")

@@ -101,3 +101,28 @@ def test_every_object_url_of_another_tenant_is_404_for_demo_users(client, demo, 
         :10
     ]:
         assert client.get(reverse("person_detail", kwargs={"pk": person.pk})).status_code == 404
+
+
+def test_every_demo_role_fits_its_organisation(demo, capsys):
+    call_command("check_roles")
+    assert "Все роли подходят" in capsys.readouterr().out
+
+
+def test_the_seed_grants_roles_through_the_kind_rule(demo, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from schools import demo as demo_module
+
+    misplaced = demo_module.DemoUser(
+        "misplaced",
+        "Ошибкина",
+        "Ольга",
+        "",
+        "Директор",
+        "МБУ «ЦРО»",
+        Role.SCHOOL_DIRECTOR,
+    )
+    monkeypatch.setattr(demo_module, "USERS", [*USERS, misplaced])
+    with pytest.raises(ValidationError):
+        call_command("seed_demo", verbosity=0)
+    assert not User.objects.filter(username="misplaced").exists()
