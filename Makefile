@@ -45,11 +45,26 @@ migrate: .venv/.synced var
 demo: migrate
 	DJANGO_SETTINGS_MODULE=config.settings.local $(RUN) python manage.py seed_demo
 
+# Jobs run in a worker everywhere: beside the server, `make run` starts a Celery worker
+# (every queue) and beat. Broker: Redis when REDIS_URL is set, else kombu's filesystem
+# transport under var/celery/ (config/settings/local.py) — nothing extra to install. The
+# worker and beat stop with the server (trap on exit, Ctrl+C or TERM).
+CELERY_QUEUES := default,imports,pdf,mail
+WORKER_ARGS := worker --loglevel INFO --queues $(CELERY_QUEUES) --pool prefork --concurrency 2 \
+	--without-gossip --without-mingle --without-heartbeat
+
 run: demo
+	@mkdir -p var/celery
 	@echo
 	@echo "Дорожные карты: http://127.0.0.1:$(PORT)/  (остановить — Ctrl+C)"
 	@echo
-	DJANGO_SETTINGS_MODULE=config.settings.local $(RUN) python manage.py runserver 127.0.0.1:$(PORT)
+	@export DJANGO_SETTINGS_MODULE=config.settings.local; \
+	$(RUN) celery -A config $(WORKER_ARGS) & worker=$$!; \
+	$(RUN) celery -A config beat --loglevel INFO --schedule var/celery/beat-schedule & beat=$$!; \
+	$(RUN) python manage.py runserver 127.0.0.1:$(PORT) & server=$$!; \
+	trap 'kill $$server $$worker $$beat 2>/dev/null; wait $$server $$worker $$beat 2>/dev/null' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
+	wait $$server
 
 # Browser tests drive Debian's chromium; install it when it is missing and we may.
 browser:
@@ -80,11 +95,12 @@ check-deploy: .venv/.synced
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-roadmaps.example.org} MAIL_HOST=$${MAIL_HOST:-smtp.example.org} \
 		$(RUN) python manage.py check --deploy --fail-level WARNING
 
-celery: .venv/.synced
-	$(RUN) celery -A config worker --loglevel INFO
+celery: .venv/.synced var
+	$(RUN) celery -A config $(WORKER_ARGS)
 
-beat: .venv/.synced
-	$(RUN) celery -A config beat --loglevel INFO
+beat: .venv/.synced var
+	@mkdir -p var/celery
+	$(RUN) celery -A config beat --loglevel INFO --schedule var/celery/beat-schedule
 
 clean:
 	rm -rf .venv var .pytest_cache .ruff_cache

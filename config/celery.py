@@ -1,4 +1,9 @@
-"""The Celery application; tasks live in each app's ``tasks.py``."""
+"""The Celery application; tasks live in each app's ``tasks.py``.
+
+Queues: "default" (housekeeping), "imports" (parsing uploads), "pdf" (reports), "mail"
+(digests and reminders); routes, limits and acknowledgement are in settings (CELERY_*).
+Tasks are thin: they take ids, and their state lives in job rows (``core.jobs``).
+"""
 
 import os
 

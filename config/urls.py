@@ -1,6 +1,10 @@
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from core.converters import IdConverter
+
+# <id:pk> in every URL with an object id: 1–19 digits within the 64-bit range, else 404.
+register_converter(IdConverter, "id")
 
 admin.site.site_header = "Дорожные карты: администрирование"
 admin.site.site_title = "Дорожные карты"
@@ -13,7 +17,5 @@ urlpatterns = [
     path("", include("schools.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No URL serves MEDIA_ROOT or the private storage: uploads are read only by views that
+# check access (roadmaps.import_views), never downloaded by path.

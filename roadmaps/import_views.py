@@ -1,32 +1,44 @@
-"""Import a plan in the browser: upload or paste, preview the parsed plan with warnings
-next to their rows and an editable column mapping, then commit in one transaction."""
+"""Import a plan in the browser: upload or paste → the upload is validated, kept in the
+private storage as an import job and parsed by a worker → the page shows progress, then
+the stored preview (paginated, warnings beside their rows, the column mapping) → commit.
+
+Views only parse the request, call one service and render; the job is the uploader's own
+(the scoped ``for_user`` of ImportJob): anyone else gets the same 404 as for a missing job."""
 
 from __future__ import annotations
 
 import datetime
-import uuid
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from schools.access import has_verb
+from schools.access import get_object_for_user, has_verb
 from schools.forms import BootstrapMixin
 from schools.models import Organisation
 
-from .importing import ImportFileError, parse_plan
+from .importing.model import ParsedPlan
+from .importing.readers import MAX_ROWS, OLE_SIGNATURE
 from .importing.structure import COLUMN_LABELS
-from .importing_service import roadmap_import, with_organisation_warnings, with_schedules
+from .importing_service import (
+    IMPORT_VERB,
+    import_job_cancel,
+    import_job_commit,
+    import_job_create,
+    import_job_remap,
+)
+from .models import ImportJob
 
-SESSION_KEY = "roadmap_imports"
-IMPORT_VERB = "roadmaps.import_roadmap"
 SKIP = "skip"
+ROWS_PER_PAGE = 200
+EXTENSIONS = (".docx", ".xlsx", ".csv", ".txt")
+ZIP_SIGNATURE = b"PK\x03\x04"
 
 
 class UploadForm(BootstrapMixin, forms.Form):
@@ -34,7 +46,7 @@ class UploadForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
         label="Файл (.docx, .xlsx, .csv, .txt)",
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".docx,.xlsx,.csv,.txt"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS)}),
     )
     text = forms.CharField(
         label="…или вставьте таблицу, скопированную из Word (вместе с текстом над и под ней)",
@@ -50,67 +62,83 @@ class UploadForm(BootstrapMixin, forms.Form):
         self.fields["owner"].label_from_instance = lambda org: org.short_name
 
     def clean(self):
+        """Everything that can be judged before the file is kept: its size, its name and
+        whether its first bytes match the name (the parse checks the rest, in a worker)."""
         data = super().clean()
         upload, text = data.get("file"), (data.get("text") or "").strip()
         if not upload and not text:
             raise ValidationError("Выберите файл или вставьте таблицу.")
         limit = settings.IMPORT_MAX_UPLOAD_BYTES
-        if upload and upload.size > limit:
-            raise ValidationError(
-                f"Файл больше {limit // (1024 * 1024)} МБ — такой файл не принимается."
-            )
+        if upload:
+            if upload.size > limit:
+                raise ValidationError(
+                    f"Файл больше {limit // (1024 * 1024)} МБ — такой файл не принимается."
+                )
+            name = upload.name or ""
+            lowered = name.lower()
+            if lowered.endswith((".docm", ".xlsm", ".dotm")):
+                raise ValidationError(
+                    "Файлы с макросами не принимаются. Сохраните документ как .docx или .xlsx без макросов."
+                )
+            if lowered.endswith((".doc", ".xls")):
+                raise ValidationError(
+                    "Старые форматы .doc и .xls не поддерживаются: сохраните файл как .docx или .xlsx."
+                )
+            if not lowered.endswith(EXTENSIONS):
+                raise ValidationError(
+                    "Поддерживаются файлы .docx, .xlsx, .csv и .txt, а также текст, вставленный из таблицы."
+                )
+            content = upload.read(limit + 1)
+            if not content.strip():
+                raise ValidationError("Файл пустой.")
+            kind = lowered.rsplit(".", 1)[-1]
+            if kind in ("docx", "xlsx") and not content.startswith(ZIP_SIGNATURE):
+                if content.startswith(OLE_SIGNATURE):
+                    raise ValidationError(
+                        f"Файл {kind} зашифрован паролем или сохранён в старом формате. "
+                        f"Снимите пароль и сохраните как .{kind}."
+                    )
+                raise ValidationError(
+                    f"Это не файл .{kind}: содержимое не соответствует расширению, или файл повреждён."
+                )
+            data["content"], data["name"] = content, name
+        else:
+            content = text.encode("utf-8")
+            if len(content) > limit:
+                raise ValidationError(
+                    f"Текст больше {limit // (1024 * 1024)} МБ — такой текст не принимается."
+                )
+            data["content"], data["name"] = content, "вставленный текст.txt"
         return data
-
-
-def _pending(request) -> dict:
-    return request.session.setdefault(SESSION_KEY, {})
-
-
-def _require_verb(user) -> None:
-    if not has_verb(user, IMPORT_VERB):
-        raise PermissionDenied("Импортировать планы могут координаторы и методисты.")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def roadmap_import_start(request):
-    _require_verb(request.user)
+    if not has_verb(request.user, IMPORT_VERB):
+        raise PermissionDenied("Импортировать планы могут координаторы и методисты.")
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload:
-            data, name = upload.read(), upload.name
-        else:
-            data, name = form.cleaned_data["text"].encode("utf-8"), "вставленный текст.txt"
-        token = uuid.uuid4().hex
-        path = default_storage.save(f"imports/{token}", ContentFile(data))
-        _pending(request)[token] = {
-            "path": path,
-            "name": name,
-            "owner": form.cleaned_data["owner"].pk,
-        }
-        request.session.modified = True
-        return redirect("roadmap_import_preview", token=token)
-    return render(request, "roadmaps/roadmap_import.html", {"form": form})
+        job = import_job_create(
+            acting_user=request.user,
+            owner=form.cleaned_data["owner"],
+            file_name=form.cleaned_data["name"],
+            data=form.cleaned_data["content"],
+        )
+        return redirect("roadmap_import_preview", pk=job.pk)
+    limits = {
+        "upload_mb": settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024),
+        "rows": f"{MAX_ROWS:,}".replace(",", " "),
+        "ttl_hours": int(settings.IMPORT_UPLOAD_TTL.total_seconds() // 3600),
+    }
+    return render(request, "roadmaps/roadmap_import.html", {"form": form, "limits": limits})
 
 
-def _load(request, token: str):
-    pending = _pending(request).get(token)
-    if pending is None:
-        return None, None, None
-    owner = (
-        Organisation.objects.for_user(request.user, IMPORT_VERB).filter(pk=pending["owner"]).first()
-    )
-    if owner is None or not default_storage.exists(pending["path"]):
-        return None, None, None
-    with default_storage.open(pending["path"], "rb") as handle:
-        data = handle.read()
-    return pending, owner, data
+def _job(request, pk) -> ImportJob:
+    return get_object_for_user(ImportJob, request.user, pk, select_related=("owner",))
 
 
-def _mapping_from(request, width: int) -> dict[int, str] | None:
-    if not any(key.startswith("column_") for key in request.POST):
-        return None
+def _mapping_from(request, width: int) -> dict[int, str]:
     mapping = {}
     for index in range(width):
         key = request.POST.get(f"column_{index}", SKIP)
@@ -121,87 +149,85 @@ def _mapping_from(request, width: int) -> dict[int, str] | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def roadmap_import_preview(request, token: str):
-    _require_verb(request.user)
-    pending, owner, data = _load(request, token)
-    if pending is None:
-        messages.error(request, "Загрузка устарела или не найдена. Загрузите файл ещё раз.")
-        return redirect("roadmap_import_start")
-    error = None
-    plan = None
-    mapping = None
-    try:
-        plan = parse_plan(data, pending["name"])
-        mapping = _mapping_from(request, len(plan.header_cells))
-        if mapping is not None:
-            plan = parse_plan(data, pending["name"], mapping=mapping)
-        with_schedules(plan)
-        with_organisation_warnings(
-            plan,
-            set(
-                Organisation.objects.for_user(request.user, "view").values_list(
-                    "short_name", flat=True
-                )
-            ),
-        )
-    except ImportFileError as exc:
-        error = str(exc)
-    if request.method == "POST" and "commit" in request.POST and plan is not None and error is None:
+def roadmap_import_preview(request, pk):
+    job = _job(request, pk)
+    if request.method == "POST":
         try:
-            roadmap = roadmap_import(
-                plan=plan,
-                owner=owner,
-                acting_user=request.user,
-                file_name=pending["name"],
-                data=data,
+            if "commit" in request.POST:
+                roadmap = import_job_commit(job=job, acting_user=request.user)
+                measures = roadmap.measures.count()
+                messages.success(request, f"План импортирован: мероприятий {measures}.")
+                return redirect("roadmap_detail", pk=roadmap.pk)
+            width = len((job.preview or {}).get("header_cells", []))
+            import_job_remap(
+                job=job, mapping=_mapping_from(request, width), acting_user=request.user
             )
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            default_storage.delete(pending["path"])
-            _pending(request).pop(token, None)
-            request.session.modified = True
-            messages.success(
-                request,
-                f"План импортирован: разделов {len(plan.sections)}, мероприятий {len(plan.all_measures())}.",
-            )
-            return redirect("roadmap_detail", pk=roadmap.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("roadmap_import_preview", pk=job.pk)
+    return render(request, "roadmaps/roadmap_import_preview.html", _preview_context(request, job))
+
+
+def _preview_context(request, job: ImportJob) -> dict:
+    context: dict = {"job": job, "plan": None, "rows": [], "page": None}
+    if job.preview is None:
+        return context
+    plan = ParsedPlan.from_stored(job.preview)
     warnings_by_row: dict[int, list[str]] = {}
     general = []
-    if plan is not None:
-        for warning in plan.warnings:
-            if warning.row:
-                warnings_by_row.setdefault(warning.row, []).append(warning.message)
-            else:
-                general.append(warning.message)
+    for warning in plan.warnings:
+        if warning.row:
+            warnings_by_row.setdefault(warning.row, []).append(warning.message)
+        else:
+            general.append(warning.message)
+    page = Paginator(plan.rows(), ROWS_PER_PAGE).get_page(request.GET.get("page"))
     rows = []
-    if plan is not None:
-        for depth, item in plan.rows():
-            schedule = getattr(item, "schedule", None) or {}
-            rows.append(
-                {
-                    "depth": depth,
-                    "item": item,
-                    "is_section": not hasattr(item, "deadline_text"),
-                    "warnings": warnings_by_row.get(item.row, []),
-                    "due": [datetime.date.fromisoformat(w[1]) for w in schedule.get("windows", [])],
-                }
-            )
-    return render(
-        request,
-        "roadmaps/roadmap_import_preview.html",
-        {
-            "token": token,
-            "owner": owner,
-            "file_name": pending["name"],
-            "plan": plan,
-            "rows": rows,
-            "general_warnings": general,
-            "error": error,
-            "columns": [
-                (index, cell, (plan.mapping.get(index) if plan else None) or SKIP)
-                for index, cell in enumerate(plan.header_cells if plan else [])
-            ],
-            "column_choices": [*COLUMN_LABELS.items(), (SKIP, "не импортировать")],
-        },
+    for depth, item in page.object_list:
+        schedule = getattr(item, "schedule", None) or {}
+        rows.append(
+            {
+                "depth": depth,
+                "item": item,
+                "is_section": not hasattr(item, "deadline_text"),
+                "warnings": warnings_by_row.get(item.row, []),
+                "due": [datetime.date.fromisoformat(w[1]) for w in schedule.get("windows", [])],
+            }
+        )
+    context.update(
+        plan=plan,
+        rows=rows,
+        page=page,
+        measure_count=len(plan.all_measures()),
+        general_warnings=general,
+        columns=[
+            (index, cell, plan.mapping.get(index) or SKIP)
+            for index, cell in enumerate(plan.header_cells)
+        ],
+        column_choices=[*COLUMN_LABELS.items(), (SKIP, "не импортировать")],
     )
+    return context
+
+
+@login_required
+@require_http_methods(["GET"])
+def roadmap_import_status(request, pk):
+    """The small status fragment the preview page polls while the file is parsed; once
+    the job is finished it asks htmx to reload the page (which then shows the preview)."""
+    job = _job(request, pk)
+    response = render(request, "roadmaps/roadmap_import_preview.html#status", {"job": job})
+    if job.is_finished:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def roadmap_import_cancel(request, pk) -> HttpResponse:
+    job = _job(request, pk)
+    try:
+        import_job_cancel(job=job, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("roadmap_import_preview", pk=job.pk)
+    messages.info(request, "Загрузка отменена, файл удалён.")
+    return redirect("roadmap_import_start")

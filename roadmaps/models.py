@@ -6,12 +6,16 @@ RoadmapAgreement (согласование, «СОГЛАСОВАНО»). Numbers
 blanks are real — and order is a separate field, so nothing is renumbered silently.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from core.fields import CleanCharField, CleanTextField
+from core.models import Job
 from schools.models import Organisation
 
 from .constants import (
@@ -22,7 +26,12 @@ from .constants import (
     RoadmapStatus,
     ScheduleKind,
 )
-from .querysets import MeasureWindowQuerySet, RoadmapPartQuerySet, RoadmapQuerySet
+from .querysets import (
+    ImportJobQuerySet,
+    MeasureWindowQuerySet,
+    RoadmapPartQuerySet,
+    RoadmapQuerySet,
+)
 
 
 def default_columns() -> list[str]:
@@ -42,35 +51,33 @@ class Roadmap(models.Model):
     level = models.CharField(
         "уровень", max_length=20, choices=RoadmapLevel.choices, default=RoadmapLevel.MUNICIPAL
     )
-    title = models.CharField("заголовок", max_length=1000)
-    subtitle = models.TextField("подзаголовок", blank=True)
+    title = CleanCharField("заголовок", max_length=1000)
+    subtitle = CleanTextField("подзаголовок", blank=True)
     period_start = models.DateField("начало периода")
     period_end = models.DateField("окончание периода")
-    period_text = models.CharField("период, как написано", max_length=200, blank=True)
+    period_text = CleanCharField("период, как написано", max_length=200, blank=True)
 
     # «УТВЕРЖДАЮ / УТВЕРЖДЕНО»
-    approval_word = models.CharField("гриф", max_length=20, default="УТВЕРЖДАЮ")
-    approval_position = models.CharField("должность утверждающего", max_length=500, blank=True)
-    approval_organisation = models.CharField(
-        "организация утверждающего", max_length=500, blank=True
-    )
-    approval_name = models.CharField("ФИО утверждающего", max_length=200, blank=True)
+    approval_word = CleanCharField("гриф", max_length=20, default="УТВЕРЖДАЮ")
+    approval_position = CleanCharField("должность утверждающего", max_length=500, blank=True)
+    approval_organisation = CleanCharField("организация утверждающего", max_length=500, blank=True)
+    approval_name = CleanCharField("ФИО утверждающего", max_length=200, blank=True)
     approval_date = models.DateField("дата утверждения", null=True, blank=True)
-    approval_date_text = models.CharField(
+    approval_date_text = CleanCharField(
         "дата утверждения, как написано", max_length=100, blank=True
     )
-    approval_order = models.CharField("номер приказа", max_length=200, blank=True)
+    approval_order = CleanCharField("номер приказа", max_length=200, blank=True)
 
     # Passport (паспорт), all optional.
-    passport_problem = models.TextField("описание проблемы", blank=True)
-    passport_working_group = models.TextField("состав рабочей группы", blank=True)
-    passport_developer = models.TextField("ответственный разработчик", blank=True)
-    passport_goal = models.TextField("цель", blank=True)
-    passport_stages = models.TextField("этапы и сроки", blank=True)
-    passport_directions = models.TextField("направления", blank=True)
-    passport_control_results = models.TextField("ключевые результаты контроля", blank=True)
-    passport_financing = models.TextField("объём финансового обеспечения", blank=True)
-    passport_indicators = models.TextField("перечень целевых показателей", blank=True)
+    passport_problem = CleanTextField("описание проблемы", blank=True)
+    passport_working_group = CleanTextField("состав рабочей группы", blank=True)
+    passport_developer = CleanTextField("ответственный разработчик", blank=True)
+    passport_goal = CleanTextField("цель", blank=True)
+    passport_stages = CleanTextField("этапы и сроки", blank=True)
+    passport_directions = CleanTextField("направления", blank=True)
+    passport_control_results = CleanTextField("ключевые результаты контроля", blank=True)
+    passport_financing = CleanTextField("объём финансового обеспечения", blank=True)
+    passport_indicators = CleanTextField("перечень целевых показателей", blank=True)
 
     columns = models.JSONField("показываемые столбцы", default=default_columns)
     status = models.CharField(
@@ -158,8 +165,8 @@ class Section(models.Model):
         blank=True,
         related_name="children",
     )
-    number = models.CharField("номер, как написано", max_length=50, blank=True)
-    title = models.TextField("название")
+    number = CleanCharField("номер, как написано", max_length=50, blank=True)
+    title = CleanTextField("название")
     is_group = models.BooleanField("группировочная строка", default=False)
     order = models.PositiveIntegerField("порядок", default=0)
     version = models.PositiveIntegerField("версия записи", default=1, editable=False)
@@ -197,9 +204,9 @@ class Measure(models.Model):
         blank=True,
         related_name="measures",
     )
-    number = models.CharField("номер, как написано", max_length=50, blank=True)
-    title = models.TextField("мероприятие")
-    deadline_text = models.TextField("сроки, как написано", blank=True)
+    number = CleanCharField("номер, как написано", max_length=50, blank=True)
+    title = CleanTextField("мероприятие")
+    deadline_text = CleanTextField("сроки, как написано", blank=True)
     schedule_kind = models.CharField(
         "вид срока", max_length=20, choices=ScheduleKind.choices, default=ScheduleKind.UNSCHEDULED
     )
@@ -207,16 +214,16 @@ class Measure(models.Model):
     # The windows a person entered by hand (kept here so history shows them); the
     # windows in force are the MeasureWindow rows.
     manual_windows = models.JSONField("окна, заданные вручную", default=list, blank=True)
-    audience = models.TextField("целевая аудитория, исполнители", blank=True)
-    responsible_text = models.TextField("ответственные, как написано", blank=True)
+    audience = CleanTextField("целевая аудитория, исполнители", blank=True)
+    responsible_text = CleanTextField("ответственные, как написано", blank=True)
     responsible_organisations = models.ManyToManyField(
         Organisation,
         verbose_name="ответственные организации",
         blank=True,
         related_name="responsible_for",
     )
-    result = models.TextField("предполагаемый результат", blank=True)
-    indicator_text = models.TextField("целевой индикатор, как написано", blank=True)
+    result = CleanTextField("предполагаемый результат", blank=True)
+    indicator_text = CleanTextField("целевой индикатор, как написано", blank=True)
     indicator = models.ForeignKey(
         "monitoring.Indicator",
         verbose_name="целевой показатель",
@@ -225,7 +232,7 @@ class Measure(models.Model):
         blank=True,
         related_name="measures",
     )
-    status_text = models.TextField("отметка об исполнении", blank=True)
+    status_text = CleanTextField("отметка об исполнении", blank=True)
     assignment_mode = models.CharField(
         "кому назначено", max_length=20, choices=AssignmentMode.choices, default=AssignmentMode.NONE
     )
@@ -301,15 +308,15 @@ class RoadmapAgreement(models.Model):
         blank=True,
         related_name="+",
     )
-    organisation_text = models.CharField("организация, как написано", max_length=500, blank=True)
-    position = models.CharField("должность", max_length=500, blank=True)
-    name = models.CharField("ФИО", max_length=200, blank=True)
+    organisation_text = CleanCharField("организация, как написано", max_length=500, blank=True)
+    position = CleanCharField("должность", max_length=500, blank=True)
+    name = CleanCharField("ФИО", max_length=200, blank=True)
     date = models.DateField("дата", null=True, blank=True)
-    date_text = models.CharField("дата, как написано", max_length=100, blank=True)
+    date_text = CleanCharField("дата, как написано", max_length=100, blank=True)
     status = models.CharField(
         "решение", max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.PENDING
     )
-    comment = models.TextField("замечания", blank=True)
+    comment = CleanTextField("замечания", blank=True)
     order = models.PositiveIntegerField("порядок", default=0)
 
     objects = RoadmapPartQuerySet.as_manager()
@@ -349,7 +356,7 @@ class RoadmapImport(models.Model):
         blank=True,
         related_name="+",
     )
-    file_name = models.CharField("файл", max_length=300)
+    file_name = CleanCharField("файл", max_length=300)
     file_size = models.PositiveIntegerField("размер, байт")
     sha256 = models.CharField("контрольная сумма", max_length=64)
     warnings = models.JSONField("предупреждения", default=list, blank=True)
@@ -361,6 +368,44 @@ class RoadmapImport(models.Model):
         verbose_name = "импорт плана"
         verbose_name_plural = "импорты планов"
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class ImportJob(Job):
+    """An uploaded plan on its way in (загрузка плана для импорта): the file kept in the
+    private storage until commit, cancel, refusal or expiry; the column mapping chosen;
+    the preview parsed once by a worker (``roadmaps.tasks.parse_import``) and stored as
+    JSON (``ParsedPlan.to_stored``), so reloading or paging the preview never parses again.
+    ``roadmap`` is set once the plan has been imported from it."""
+
+    id = models.UUIDField("id", primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        Organisation, verbose_name="владелец плана", on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField("файл", max_length=300)
+    file_size = models.PositiveIntegerField("размер, байт")
+    sha256 = models.CharField("контрольная сумма", max_length=64)
+    file_path = models.CharField("файл в закрытом хранилище", max_length=300, blank=True)
+    mapping = models.JSONField("соответствие столбцов", null=True, blank=True)
+    preview = models.JSONField("разобранный план", null=True, blank=True)
+    warnings = models.JSONField("предупреждения", default=list, blank=True)
+    expires_at = models.DateTimeField("хранится до")
+    roadmap = models.ForeignKey(
+        Roadmap,
+        verbose_name="импортированный план",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta(Job.Meta):
+        verbose_name = "загрузка для импорта"
+        verbose_name_plural = "загрузки для импорта"
 
     def __str__(self) -> str:
         return self.file_name

@@ -29,3 +29,19 @@ class RoadmapPartQuerySet(ScopedQuerySet):
 
 class MeasureWindowQuerySet(RoadmapPartQuerySet):
     roadmap_path = "measure__roadmap"
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    """Uploads being imported: only the person who uploaded one sees it, and only while
+    its owner organisation is within their reach for importing plans. Everyone else —
+    colleagues of the same organisation included — gets the same 404 as for a missing job."""
+
+    region_path = "owner__region_id"
+    municipality_path = "owner__municipality_id"
+    organisation_path = "owner_id"
+
+    IMPORT_VERB = "roadmaps.import_roadmap"
+
+    def for_user(self, user, action: str = "view"):
+        """Whatever the action, a job is the uploader's own within the import verb's reach."""
+        return super().for_user(user, self.IMPORT_VERB).filter(created_by=user)

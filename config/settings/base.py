@@ -79,6 +79,18 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo under concurrent users: WAL lets readers run beside the one writer, a busy
+    # timeout makes a writer wait for the lock instead of failing with "database is locked",
+    # and IMMEDIATE transactions take the write lock at BEGIN, so a transaction never has to
+    # upgrade a read lock midway (which SQLite refuses at once, whatever the timeout).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "schools.User"
@@ -138,9 +150,17 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Uploads waiting for import (and later evidence, scans) live in the private storage:
+# outside MEDIA_ROOT and STATIC_ROOT, never served by any URL; views that check access read
+# them. Production keeps it on a volume of its own (PRIVATE_ROOT).
+PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT, "base_url": "/private-files-are-never-served/"},
+    },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -149,17 +169,42 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+from kombu import Queue as _CeleryQueue  # noqa: E402
+
+# Celery: every job runs in a worker (``core.jobs``: a job row, a thin task taking its id,
+# enqueued on commit). State lives in the job rows, so no result backend. Each kind of
+# work has its queue, so a burst of PDFs never delays an import; time limits are per task
+# (set on the task), these are the fallbacks. acks_late only where a task is idempotent —
+# the job-row guard of run_job makes job tasks so — and the broker's visibility timeout
+# stays above every hard limit, so a long task is never redelivered while it runs.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [
+    _CeleryQueue(name, routing_key=name) for name in ("default", "imports", "pdf", "mail")
+]
+CELERY_TASK_ROUTES = {
+    "roadmaps.tasks.parse_import": {"queue": "imports"},
+    "roadmaps.tasks.cleanup_imports": {"queue": "default"},
+}
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
-CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "cleanup-imports": {"task": "roadmaps.tasks.cleanup_imports", "schedule": 30 * 60},
+}
+# Uploads waiting for import are kept this long, then deleted by cleanup_imports.
+IMPORT_UPLOAD_TTL = timedelta(hours=env_int("IMPORT_UPLOAD_TTL_HOURS", 24))
+IMPORT_JOB_RETENTION = timedelta(days=env_int("IMPORT_JOB_RETENTION_DAYS", 30))
 
 # Mail (Django 6.1 MAILERS). EMAIL_URL-style split settings keep deployment simple:
 # MAIL_BACKEND=smtp needs MAIL_HOST; the default prints letters to the console.

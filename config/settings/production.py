@@ -24,6 +24,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 
 STORAGES = {
+    **STORAGES,  # noqa: F405 — "private": FileSystemStorage under PRIVATE_ROOT, never served
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -3,7 +3,9 @@
 Pure Python (no Django): ``readers`` turn a file into rows and the text around the table,
 ``structure`` recognises the header, sections, measures and page-break debris, ``header``
 reads the approval block, title, period and agreements. Every failure is an
-``ImportFileError`` with a message for the person who uploaded the file.
+``ImportFileError`` with a message for the person who uploaded the file. ``sandbox``
+runs the same parse in a child process bounded in CPU time and memory (``parse_bounded``):
+the only way uploads are parsed by the product.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ def parse_plan(
         return build_plan(document, mapping=mapping)
     except ImportFileError:
         raise
+    except MemoryError:
+        raise ImportFileError(
+            "Разбор файла превысил предел памяти. Разделите план на несколько файлов."
+        ) from None
     except Exception:  # noqa: BLE001 — includes RecursionError and MemoryError
         # Uploaded files are hostile input: whatever a library trips over, the person
         # gets a message, and the details go to the log.
@@ -50,4 +56,6 @@ def parse_plan(
         ) from None
 
 
-__all__ = ["MAX_BYTES", "ImportFileError", "ParsedPlan", "parse_plan"]
+from .sandbox import parse_bounded  # noqa: E402 — the sandbox runs parse_plan above
+
+__all__ = ["MAX_BYTES", "ImportFileError", "ParsedPlan", "parse_bounded", "parse_plan"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass
@@ -148,6 +148,53 @@ class ParsedPlan:
         walk(self.children, 0)
         return found
 
+    # The whole plan as JSON and back, for the preview stored on the import job: unlike
+    # ``to_json`` (the command's output), nothing is lost — rows, order, mapping, header.
+    def to_stored(self) -> dict:
+        return {
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "period": [d.isoformat() for d in self.period] if self.period else None,
+            "period_text": self.period_text,
+            "approval": {
+                **asdict(self.approval),
+                "date": self.approval.date.isoformat() if self.approval.date else None,
+            },
+            "agreements": [
+                {**asdict(a), "date": a.date.isoformat() if a.date else None}
+                for a in self.agreements
+            ],
+            "columns": self.columns,
+            "header_cells": self.header_cells,
+            "mapping": [[index, key] for index, key in self.mapping.items()],
+            "children": [_stored_child(child) for child in self.children],
+            "warnings": [[w.row, w.message] for w in self.warnings],
+        }
+
+    @classmethod
+    def from_stored(cls, data: dict) -> ParsedPlan:
+        approval = dict(data["approval"])
+        approval["date"] = _date(approval.get("date"))
+        plan = cls(
+            title=data["title"],
+            subtitle=data["subtitle"],
+            period=tuple(_date(d) for d in data["period"]) if data["period"] else None,
+            period_text=data["period_text"],
+            approval=Approval(**approval),
+            agreements=[
+                Agreement(**{**a, "date": _date(a.get("date"))}) for a in data["agreements"]
+            ],
+            columns=list(data["columns"]),
+            header_cells=list(data["header_cells"]),
+            mapping={int(index): key for index, key in data["mapping"]},
+            warnings=[Warning(row, message) for row, message in data["warnings"]],
+        )
+        for child in data["children"]:
+            item = _loaded_child(child)
+            plan.children.append(item)
+            (plan.sections if isinstance(item, ParsedSection) else plan.measures).append(item)
+        return plan
+
     def to_json(self) -> dict:
         return {
             "title": self.title,
@@ -160,3 +207,33 @@ class ParsedPlan:
             "measures": [m.to_json() for m in self.measures],
             "warnings": [{"row": w.row, "message": w.message} for w in self.warnings],
         }
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _stored_child(child: ParsedSection | ParsedMeasure) -> dict:
+    if isinstance(child, ParsedSection):
+        return {
+            "section": True,
+            "number": child.number,
+            "title": child.title,
+            "is_group": child.is_group,
+            "row": child.row,
+            "children": [_stored_child(c) for c in child.children],
+        }
+    return {"section": False, **asdict(child)}
+
+
+def _loaded_child(data: dict) -> ParsedSection | ParsedMeasure:
+    data = dict(data)
+    if not data.pop("section"):
+        return ParsedMeasure(**data)
+    children = data.pop("children")
+    section = ParsedSection(**data)
+    for child in children:
+        item = _loaded_child(child)
+        section.children.append(item)
+        (section.sections if isinstance(item, ParsedSection) else section.measures).append(item)
+    return section

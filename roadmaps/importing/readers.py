@@ -20,7 +20,16 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_PART_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 100
-MAX_ROWS = 50_000
+# The work is bounded by what is read, not by the file's size: the part holding the table
+# (word/document.xml, a sheet, the shared strings) is never unpacked beyond this, and the
+# table never holds more rows, non-empty cells or characters in one cell than these.
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 20_000
+MAX_CELLS = 400_000
+MAX_CELL_CHARS = 50_000
+# Elements of word/document.xml (runs, bookmarks, properties…): markup that carries no
+# text still costs time to stream, so it is bounded too (about 30 s of parsing at most).
+MAX_ELEMENTS = 3_000_000
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MACRO_CONTENT_TYPES = ("macroEnabled", "vbaProject", "ms-office.activeX")
 
@@ -180,150 +189,385 @@ def _macro_content_types(archive: zipfile.ZipFile) -> bool:
 
 
 # --- Word -------------------------------------------------------------------------------
+#
+# word/document.xml is read as a stream of parse events (lxml ``iterparse`` over the zip
+# entry, itself never read beyond its declared size nor beyond MAX_DOCUMENT_BYTES). Every
+# element is cleared as soon as it ends, so memory holds the texts and row data the plan
+# needs, never the document's tree. Only the plan table (the largest one) becomes rows;
+# the other tables and the paragraphs become the text before and after it.
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _TBL, _TR, _TC, _R = f"{W}p", f"{W}tbl", f"{W}tr", f"{W}tc", f"{W}r"
+_T, _TAB, _BR, _CR = f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"
+_CONTAINERS = frozenset({f"{W}sdt", f"{W}sdtContent", f"{W}customXml"})
+_VAL = f"{W}val"
 
 
-def read_docx(data: bytes) -> RawDocument:
-    _open_zip(data, "docx")
+class _LimitedStream:
+    """A zip entry read in chunks that refuses to go past ``limit`` unpacked bytes."""
+
+    def __init__(self, stream, limit: int, part: str) -> None:
+        self.stream, self.limit, self.part, self.total = stream, limit, part, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(64 * 1024 if size is None or size < 0 else size)
+        self.total += len(data)
+        if self.total > self.limit:
+            raise _unpacked_too_big(self.part, self.total, self.limit)
+        return data
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} МБ"
+
+
+def _unpacked_too_big(part: str, size: int, limit: int) -> ImportFileError:
+    return ImportFileError(
+        f"Файл распаковывается в слишком большой объём: часть {part} занимает больше "
+        f"{_mb(limit)} (предел распакованного размера — {_mb(limit)}, здесь не меньше {_mb(size)}). "
+        "Разделите план на несколько файлов."
+    )
+
+
+def _int_attr(element, default: int) -> int:
     try:
-        import docx
-        from docx.oxml.ns import qn
-
-        document = docx.Document(io.BytesIO(data))
-        body = document.element.body
-    except Exception:  # noqa: BLE001 — python-docx raises many kinds on broken files
-        raise ImportFileError("Файл .docx повреждён или это не документ Word.") from None
-    children = list(_blocks(body, qn))
-    tables = [child for child in children if child.tag == qn("w:tbl")]
-    if not tables:
-        raise ImportFileError("В документе нет таблицы с мероприятиями.")
-    # The plan table is the largest one (documents sometimes carry small layout tables,
-    # e.g. the approval and agreement blocks side by side).
-    plan_table = max(tables, key=lambda tbl: len(tbl.findall(qn("w:tr"))))
-    result = RawDocument()
-    seen_table = False
-    for child in children:
-        if child is plan_table:
-            seen_table = True
-            result.rows = _docx_rows(child, qn)
-        elif child.tag == qn("w:p"):
-            (result.after if seen_table else result.before).append(_text(child, qn))
-        elif child.tag == qn("w:tbl"):
-            lines = [_text(p, qn) for p in child.iter(qn("w:p"))]
-            (result.after if seen_table else result.before).extend(lines)
-    return result
-
-
-def _blocks(parent, qn):
-    """Paragraphs and tables of the body in order, looking inside content controls."""
-    for child in parent.iterchildren():
-        if child.tag in (qn("w:p"), qn("w:tbl")):
-            yield child
-        elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
-            yield from _blocks(child, qn)
-
-
-def _text(element, qn) -> str:
-    parts = []
-    for node in element.iter():
-        if node.tag == qn("w:t"):
-            parts.append(node.text or "")
-        elif node.tag in (qn("w:tab"),):
-            parts.append(" ")
-        elif node.tag in (qn("w:br"), qn("w:cr")):
-            parts.append("\n")
-    return "".join(parts)
-
-
-def _cell_text(tc, qn) -> str:
-    """All paragraphs of a cell, including those of a table nested in it."""
-    lines = []
-    for child in tc.iterchildren():
-        if child.tag == qn("w:p"):
-            lines.append(_text(child, qn))
-        elif child.tag in (qn("w:tbl"), qn("w:sdt"), qn("w:customXml")):
-            lines.extend(_text(p, qn) for p in child.iter(qn("w:p")))
-    return "\n".join(line.strip() for line in lines).strip()
-
-
-def _int_val(element, qn, default: int) -> int:
-    if element is None:
-        return default
-    try:
-        return max(0, min(int(element.get(qn("w:val")) or default), 100))
+        return max(0, min(int(element.get(_VAL) or default), 100))
     except ValueError:
         return default
 
 
-def _table_rows(table, qn):
-    for child in table.iterchildren():
-        if child.tag == qn("w:tr"):
-            yield child
-        elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
-            yield from _table_rows(child, qn)
+@dataclass
+class _Table:
+    rows: list[RawRow] = field(default_factory=list)
+    lines: list = field(default_factory=list)  # every paragraph, for a table that is not the plan
+    direct_rows: int = 0  # w:tr children of w:tbl itself: how the plan table is chosen
+    grid_columns: int = 0
 
 
-def _row_cells(tr, qn):
-    for child in tr.iterchildren():
-        if child.tag == qn("w:tc"):
-            yield child
-        elif child.tag in (qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")):
-            yield from _row_cells(child, qn)
+@dataclass
+class _Row:
+    before: int = 0
+    after: int = 0
+    cells: list[str] = field(default_factory=list)
+    bold_flags: list[bool] = field(default_factory=list)
+    tcs: int = 0
+    spans: int = 0
+    props_seen: bool = False
+    before_seen: bool = False
+    after_seen: bool = False
 
 
-def _docx_rows(table, qn) -> list[RawRow]:
-    """One list of cells per grid row. A horizontally merged cell (gridSpan) gives its text
-    once and empty cells for the columns it covers; a vertically merged cell (vMerge) gives
-    its text in its first row only. Rows that start or end short (gridBefore/gridAfter) are
-    padded so every cell stays under its column."""
-    rows = []
-    grid_columns = len(table.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")) or None
-    for index, tr in enumerate(_table_rows(table, qn), start=1):
-        row_props = tr.find(qn("w:trPr"))
-        before = _int_val(row_props.find(qn("w:gridBefore")), qn, 0) if row_props is not None else 0
-        after = _int_val(row_props.find(qn("w:gridAfter")), qn, 0) if row_props is not None else 0
-        cells: list[str] = [""] * before
-        bold_flags: list[bool] = []
-        tcs = list(_row_cells(tr, qn))
-        spans = 0
-        for tc in tcs:
-            props = tc.find(qn("w:tcPr"))
-            span = 1
-            continued = False
-            if props is not None:
-                span = max(1, _int_val(props.find(qn("w:gridSpan")), qn, 1))
-                merge = props.find(qn("w:vMerge"))
-                continued = merge is not None and merge.get(qn("w:val")) in (None, "continue")
-            text = "" if continued else _cell_text(tc, qn)
-            runs = [
-                r
-                for r in tc.iter(qn("w:r"))
-                if "".join(t.text or "" for t in r.iter(qn("w:t"))).strip()
-            ]
+@dataclass
+class _Cell:
+    lines: list = field(default_factory=list)
+    span: int = 1
+    continued: bool = False
+    props_seen: bool = False
+    span_seen: bool = False
+    merge_seen: bool = False
+    has_runs: bool = False
+    all_bold: bool = True
+    collect_depth: int = 0  # >0 inside a table or content control that sits in the cell
+
+
+@dataclass
+class _Run:
+    text: list[str] = field(default_factory=list)
+    bold: bool = False
+    props_seen: bool = False
+    bold_seen: bool = False
+
+
+@dataclass
+class _Frame:
+    tag: str
+    role: str = ""
+    paragraph: list | None = None  # text buffer of an open paragraph
+    sinks: list = field(default_factory=list)  # (list, index) slots its text goes to
+    length: int = 0
+    run: _Run | None = None
+    collects: bool = False  # a direct child of a cell whose paragraphs are all cell lines
+
+
+class _DocxReader:
+    """A state machine over the start/end events of word/document.xml."""
+
+    BODY_ROLES = frozenset({"body", "bodyc"})
+
+    def __init__(self) -> None:
+        self.blocks: list = []  # paragraph texts and _Table objects of the body, in order
+        self.stack: list[_Frame] = []
+        self.paragraphs: list[_Frame] = []  # open paragraphs (nested ones in text boxes too)
+        self.runs: list[_Run] = []
+        self.table: _Table | None = None
+        self.row: _Row | None = None
+        self.cell: _Cell | None = None
+        self.rows = 0
+        self.cells = 0
+        self.lines = 0
+        self.saw_body = False
+        self.elements = 0
+
+    # The limits, counted as the document streams by.
+    def _count_line(self) -> None:
+        self.lines += 1
+        if self.lines > MAX_CELLS:
+            raise ImportFileError(
+                f"В документе больше {MAX_CELLS:,} абзацев и ячеек (предел {MAX_CELLS:,}) — "
+                "разделите план на несколько файлов.".replace(",", " ")
+            )
+
+    def _add_text(self, text: str) -> None:
+        for frame in self.paragraphs:
+            frame.paragraph.append(text)
+            frame.length += len(text)
+            if frame.length > MAX_CELL_CHARS:
+                raise _cell_too_long()
+
+    def start(self, element) -> None:
+        self.elements += 1
+        if self.elements > MAX_ELEMENTS:
+            raise ImportFileError(
+                f"В документе больше {MAX_ELEMENTS:,} элементов разметки (предел — "
+                f"{MAX_ELEMENTS:,}): разделите план на несколько файлов.".replace(",", " ")
+            )
+        tag = element.tag
+        parent = self.stack[-1] if self.stack else None
+        prole = parent.role if parent else ""
+        frame = _Frame(tag)
+        if parent is None:
+            frame.role = "document" if tag == f"{W}document" else "other"
+        elif prole == "document" and tag == f"{W}body":
+            frame.role = "body"
+            self.saw_body = True
+        elif prole in self.BODY_ROLES:
+            if tag in _CONTAINERS:
+                frame.role = "bodyc"
+            elif tag == _TBL:
+                frame.role = "tbl"
+                self.table = _Table()
+                self.blocks.append(self.table)
+        elif prole in ("tbl", "tblc"):
+            if tag in _CONTAINERS:
+                frame.role = "tblc"
+            elif tag == _TR:
+                frame.role = "tr"
+                self.row = _Row()
+                if prole == "tbl":
+                    self.table.direct_rows += 1
+            elif tag == f"{W}tblGrid" and prole == "tbl":
+                frame.role = "grid"
+        elif prole == "grid" and tag == f"{W}gridCol":
+            self.table.grid_columns += 1
+        elif prole in ("tr", "trc"):
+            row = self.row
+            if tag in _CONTAINERS:
+                frame.role = "trc"
+            elif tag == _TC:
+                frame.role = "tc"
+                self.cell = _Cell()
+            elif tag == f"{W}trPr" and prole == "tr" and not row.props_seen:
+                row.props_seen = True
+                frame.role = "trpr"
+        elif prole == "trpr":
+            row = self.row
+            if tag == f"{W}gridBefore" and not row.before_seen:
+                row.before_seen, row.before = True, _int_attr(element, 0)
+            elif tag == f"{W}gridAfter" and not row.after_seen:
+                row.after_seen, row.after = True, _int_attr(element, 0)
+        elif prole == "tc":
+            cell = self.cell
+            if tag == f"{W}tcPr" and not cell.props_seen:
+                cell.props_seen = True
+                frame.role = "tcpr"
+            elif tag in (_TBL, *_CONTAINERS):
+                frame.collects = True
+                cell.collect_depth += 1
+        elif prole == "tcpr":
+            cell = self.cell
+            if tag == f"{W}gridSpan" and not cell.span_seen:
+                cell.span_seen, cell.span = True, max(1, _int_attr(element, 1))
+            elif tag == f"{W}vMerge" and not cell.merge_seen:
+                cell.merge_seen = True
+                cell.continued = element.get(_VAL) in (None, "continue")
+        if tag == _P:
+            self._open_paragraph(frame, prole)
+        elif tag == _R and self.cell is not None:
+            frame.run = _Run()
+            self.runs.append(frame.run)
+        elif tag == f"{W}rPr" and parent is not None and parent.run is not None:
+            if not parent.run.props_seen:
+                parent.run.props_seen = True
+                frame.role = "rpr"
+        elif tag == f"{W}b" and prole == "rpr":
+            run = self.stack[-2].run
+            if not run.bold_seen:
+                run.bold_seen = True
+                run.bold = element.get(_VAL) not in ("0", "false")
+        self.stack.append(frame)
+
+    def _open_paragraph(self, frame: _Frame, prole: str) -> None:
+        frame.paragraph = []
+        if prole in self.BODY_ROLES:
+            self.blocks.append(None)
+            frame.sinks.append((self.blocks, len(self.blocks) - 1))
+        if self.table is not None:
+            self.table.lines.append(None)
+            frame.sinks.append((self.table.lines, len(self.table.lines) - 1))
+        if self.cell is not None and (prole == "tc" or self.cell.collect_depth):
+            self.cell.lines.append(None)
+            frame.sinks.append((self.cell.lines, len(self.cell.lines) - 1))
+        if frame.sinks:
+            self._count_line()
+        self.paragraphs.append(frame)
+
+    def end(self, element) -> None:
+        frame = self.stack.pop()
+        tag = frame.tag
+        if tag == _T:
+            text = element.text or ""
             if text:
-                bold_flags.append(bool(runs) and all(_is_bold(r, qn) for r in runs))
-            cells.append(text)
-            cells.extend([""] * (span - 1))
-            spans += span
-        cells.extend([""] * after)
+                self._add_text(text)
+                for run in self.runs:
+                    run.text.append(text)
+        elif tag == _TAB:
+            self._add_text(" ")
+        elif tag in (_BR, _CR):
+            self._add_text("\n")
+        if frame.paragraph is not None:
+            self.paragraphs.pop()
+            text = "".join(frame.paragraph)
+            for target, index in frame.sinks:
+                target[index] = text
+        if frame.run is not None:
+            self.runs.pop()
+            if "".join(frame.run.text).strip():
+                self.cell.has_runs = True
+                self.cell.all_bold = self.cell.all_bold and frame.run.bold
+        if frame.collects:
+            self.cell.collect_depth -= 1
+        role = frame.role
+        if role == "tc":
+            self._end_cell()
+        elif role == "tr":
+            self._end_row()
+        elif role == "tbl":
+            self.table = None
+        # Nothing of an ended element is looked at again: drop it and its finished siblings.
+        element.clear()
+        parent = element.getparent()
+        if parent is not None:
+            while element.getprevious() is not None:
+                del parent[0]
+
+    def _end_cell(self) -> None:
+        cell, row = self.cell, self.row
+        self.cell = None
+        text = (
+            ""
+            if cell.continued
+            else "\n".join(line.strip() for line in cell.lines if line is not None).strip()
+        )
+        if len(text) > MAX_CELL_CHARS:
+            raise _cell_too_long()
+        if text:
+            row.bold_flags.append(cell.has_runs and cell.all_bold)
+        row.cells.append(text)
+        row.cells.extend([""] * (cell.span - 1))
+        row.spans += cell.span
+        row.tcs += 1
+        if self.cells + len(row.cells) > MAX_CELLS:
+            raise _too_many_cells()
+
+    def _end_row(self) -> None:
+        row, table = self.row, self.table
+        self.row = None
+        cells = [""] * row.before + row.cells + [""] * row.after
+        self.cells += len(cells)
+        self.rows += 1
+        if self.rows > MAX_ROWS:
+            raise ImportFileError(_too_many_rows())
+        if self.cells > MAX_CELLS:
+            raise _too_many_cells()
+        grid_columns = table.grid_columns or None
         filled = [c for c in cells if c]
-        merged = len(tcs) == 1 and (grid_columns or spans) > 1
-        if not merged and len(filled) == 1 and grid_columns and len(tcs) < grid_columns:
+        merged = row.tcs == 1 and (grid_columns or row.spans) > 1
+        if not merged and len(filled) == 1 and grid_columns and row.tcs < grid_columns:
             # A row of fewer, wider cells carrying one text (e.g. «2020 год» over three columns).
             merged = True
-        rows.append(
+        table.rows.append(
             RawRow(
-                cells=cells, index=index, merged=merged, bold=bool(bold_flags) and all(bold_flags)
+                cells=cells,
+                index=len(table.rows) + 1,
+                merged=merged,
+                bold=bool(row.bold_flags) and all(row.bold_flags),
             )
         )
-    return rows
 
 
-def _is_bold(run, qn) -> bool:
-    props = run.find(qn("w:rPr"))
-    if props is None:
-        return False
-    bold = props.find(qn("w:b"))
-    return bold is not None and bold.get(qn("w:val")) not in ("0", "false")
+def _cell_too_long() -> ImportFileError:
+    return ImportFileError(
+        f"В файле есть ячейка или абзац длиннее {MAX_CELL_CHARS:,} знаков (предел — "
+        f"{MAX_CELL_CHARS:,}). Такой файл не принимается.".replace(",", " ")
+    )
+
+
+def _too_many_cells() -> ImportFileError:
+    return ImportFileError(
+        f"В таблице больше {MAX_CELLS:,} ячеек (предел — {MAX_CELLS:,}): разделите план на "
+        "несколько файлов.".replace(",", " ")
+    )
+
+
+def read_docx(data: bytes) -> RawDocument:
+    archive = _open_zip(data, "docx")
+    part = "word/document.xml"
+    info = archive.getinfo(part)
+    if info.file_size > MAX_DOCUMENT_BYTES:
+        raise _unpacked_too_big(part, info.file_size, MAX_DOCUMENT_BYTES)
+    from lxml import etree
+
+    reader = _DocxReader()
+    try:
+        with archive.open(info) as raw:
+            stream = _LimitedStream(raw, min(info.file_size, MAX_DOCUMENT_BYTES), part)
+            for event, element in etree.iterparse(
+                stream,
+                events=("start", "end"),
+                resolve_entities=False,
+                no_network=True,
+                load_dtd=False,
+                huge_tree=False,
+                remove_comments=True,
+                remove_pis=True,
+            ):
+                if event == "start":
+                    reader.start(element)
+                else:
+                    reader.end(element)
+    except ImportFileError:
+        raise
+    except (etree.LxmlError, zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        raise ImportFileError("Файл .docx повреждён или это не документ Word.") from None
+    if not reader.saw_body:
+        raise ImportFileError("Файл .docx повреждён или это не документ Word.")
+    tables = [block for block in reader.blocks if isinstance(block, _Table)]
+    if not tables:
+        raise ImportFileError("В документе нет таблицы с мероприятиями.")
+    # The plan table is the largest one (documents sometimes carry small layout tables,
+    # e.g. the approval and agreement blocks side by side).
+    plan_table = max(tables, key=lambda table: table.direct_rows)
+    result = RawDocument()
+    seen_table = False
+    for block in reader.blocks:
+        if block is plan_table:
+            seen_table = True
+            result.rows = block.rows
+        elif isinstance(block, _Table):
+            (result.after if seen_table else result.before).extend(block.lines)
+        else:
+            (result.after if seen_table else result.before).append(block)
+    return result
 
 
 # --- Excel and CSV -----------------------------------------------------------------------
@@ -331,9 +575,17 @@ def _is_bold(run, qn) -> bool:
 
 def read_xlsx(data: bytes) -> RawDocument:
     """The first visible sheet, values only: data_only=True reads the values Excel cached
-    and never the formulas (nothing is ever evaluated)."""
-    _open_zip(data, "xlsx")
+    and never the formulas (nothing is ever evaluated). openpyxl's read-only mode streams
+    the sheet; the rows, cells and characters read are bounded as they come."""
+    archive = _open_zip(data, "xlsx")
+    for info in archive.infolist():
+        name = info.filename.lower()
+        if (name.startswith("xl/worksheets/") or name == "xl/sharedstrings.xml") and (
+            info.file_size > MAX_DOCUMENT_BYTES
+        ):
+            raise _unpacked_too_big(info.filename, info.file_size, MAX_DOCUMENT_BYTES)
     values: list[list[str]] = []
+    cells = 0
     try:
         import openpyxl
 
@@ -344,7 +596,11 @@ def read_xlsx(data: bytes) -> RawDocument:
             for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
                 if len(values) >= MAX_ROWS:
                     raise ImportFileError(_too_many_rows())
-                values.append([_cell(v) for v in row])
+                texts = [_cell(v) for v in row]
+                cells += _count_cells(texts)
+                if cells > MAX_CELLS:
+                    raise _too_many_cells()
+                values.append(texts)
         finally:
             book.close()
     except ImportFileError:
@@ -354,11 +610,25 @@ def read_xlsx(data: bytes) -> RawDocument:
     return _grid(values)
 
 
+def _count_cells(texts: list[str]) -> int:
+    """Non-empty cells of one row; a cell longer than the limit refuses the file."""
+    filled = 0
+    for text in texts:
+        if text:
+            filled += 1
+            if len(text) > MAX_CELL_CHARS:
+                raise _cell_too_long()
+    return filled
+
+
 MAX_COLUMNS = 60
 
 
 def _too_many_rows() -> str:
-    return f"В таблице больше {MAX_ROWS} строк — разделите план на несколько файлов."
+    return (
+        f"В таблице больше {MAX_ROWS:,} строк (предел — {MAX_ROWS:,}): разделите план на "
+        "несколько файлов.".replace(",", " ")
+    )
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -387,11 +657,16 @@ def read_csv(data: bytes) -> RawDocument:
     except csv.Error:
         delimiter = max(";,\t", key=sample.count)
     values: list[list[str]] = []
+    cells = 0
     try:
         for row in csv.reader(io.StringIO(text), delimiter=delimiter):
             if len(values) >= MAX_ROWS:
                 raise ImportFileError(_too_many_rows())
-            values.append([cell.strip() for cell in row[:MAX_COLUMNS]])
+            texts = [cell.strip() for cell in row[:MAX_COLUMNS]]
+            cells += _count_cells(texts)
+            if cells > MAX_CELLS:
+                raise _too_many_cells()
+            values.append(texts)
     except csv.Error:
         raise ImportFileError(
             "Не удалось разобрать CSV: проверьте разделители и кавычки."

@@ -106,3 +106,32 @@ def test_import_links_the_organisations_it_recognises(world):
     measure = Measure.objects.get(number="1.1.")
     assert measure.responsible_text == "МБУ «ЦРО»"
     assert list(measure.responsible_organisations.all()) == [centre]
+
+
+def test_a_docx_unpacking_to_100_mb_is_refused_within_the_limits(world, tmp_path):
+    import time
+
+    from tests.roadmaps.test_importing_errors import streamed_docx
+
+    bomb = tmp_path / "plan.docx"
+    bomb.write_bytes(streamed_docx(500_000))
+    started = time.monotonic()
+    with pytest.raises(CommandError, match="предел распакованного размера — 50 МБ"):
+        run(str(bomb), "--owner", str(world.centre.pk))
+    assert time.monotonic() - started < 10
+    assert not Roadmap.objects.exists()
+
+
+def test_the_command_parses_in_the_bounded_sandbox(world, tmp_path, monkeypatch):
+    from roadmaps.importing import sandbox
+
+    plan = tmp_path / "plan.txt"
+    plan.write_text("№ п/п\tМероприятия\tСроки\n1.\tСеминар\tМай 2021\n")
+    # No CPU time for the child: it is killed at once, and the command says which limit.
+    monkeypatch.setattr(
+        sandbox.parse_bounded,
+        "__kwdefaults__",
+        {**sandbox.parse_bounded.__kwdefaults__, "cpu_seconds": 0},
+    )
+    with pytest.raises(CommandError, match="превысил пределы: 0 с процессорного времени"):
+        run(str(plan), "--owner", str(world.centre.pk), "--dry-run")

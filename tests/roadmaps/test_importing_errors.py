@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import json
+import time
 import zipfile
 from pathlib import Path
 
@@ -290,3 +292,130 @@ def test_periods_as_plans_state_them(text, expected):
     from roadmaps.importing.header import parse_period
 
     assert parse_period(text)[0] == expected
+
+
+# --- Work bounded by what is read, not by the file's size ------------------------------
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def streamed_docx(rows: int, *, block_rows: int = 2000) -> bytes:
+    """A .docx written straight with zipfile: one table of ``rows`` rows whose cells carry
+    random tokens, so the XML packs about 20:1 like a real table (a 100 MB document.xml
+    gives a file of a few MB) and passes the archive's size and ratio checks."""
+    import random
+
+    rng = random.Random(7)  # noqa: S311 — test data, not secrets
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
+        with archive.open("word/document.xml", "w", force_zip64=True) as part:
+            part.write(f"<w:document {W_NS}><w:body><w:tbl>".encode())
+            header = "<w:tr>" + "".join(
+                f"<w:tc><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>"
+                for t in ("№ п/п", "Мероприятия", "Сроки")
+            )
+            part.write(f"{header}</w:tr>".encode())
+            written = 0
+            while written < rows:
+                count = min(block_rows, rows - written)
+                block = "".join(
+                    f"<w:tr><w:tc><w:p><w:r><w:t>{written + i + 1}.</w:t></w:r></w:p></w:tc>"
+                    f"<w:tc><w:p><w:r><w:t>Мероприятие {rng.getrandbits(40):x}</w:t></w:r></w:p></w:tc>"
+                    f"<w:tc><w:p><w:r><w:t>Март {rng.getrandbits(24):x}</w:t></w:r></w:p></w:tc></w:tr>"
+                    for i in range(count)
+                )
+                part.write(block.encode())
+                written += count
+            part.write(b"</w:tbl><w:p/></w:body></w:document>")
+    return data.getvalue()
+
+
+@pytest.fixture(scope="module")
+def docx_100mb():
+    return streamed_docx(500_000)
+
+
+def test_docx_whose_document_unpacks_to_100_mb_is_refused_at_once(docx_100mb):
+    info = zipfile.ZipFile(io.BytesIO(docx_100mb)).getinfo("word/document.xml")
+    assert info.file_size > 95 * 1024 * 1024
+    assert len(docx_100mb) < 20 * 1024 * 1024  # passes the upload size check
+    started = time.perf_counter()
+    refuses(docx_100mb, "plan.docx", "предел распакованного размера — 50 МБ")
+    assert time.perf_counter() - started < 3
+
+
+def test_docx_rows_beyond_the_limit_are_refused_while_streaming():
+    data = streamed_docx(60_000)  # about 18 MB of XML: under the unpacked limit
+    started = time.perf_counter()
+    refuses(data, "plan.docx", "больше 20 000 строк (предел — 20 000)")
+    assert time.perf_counter() - started < 15
+
+
+def test_docx_markup_beyond_the_limit_is_refused(monkeypatch):
+    from roadmaps.importing import readers
+
+    monkeypatch.setattr(readers, "MAX_ELEMENTS", 10_000)
+    refuses(streamed_docx(2000), "plan.docx", "больше 10 000 элементов разметки")
+
+
+def test_docx_under_the_limits_is_read_by_streaming():
+    plan = parse_plan(streamed_docx(5000), "plan.docx")
+    assert len(plan.all_measures()) == 5000
+    assert plan.all_measures()[-1].number == "5000."
+
+
+def test_zip_part_is_never_read_beyond_the_limit(monkeypatch):
+    from roadmaps.importing import readers
+
+    data = streamed_docx(3000)
+    size = zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml").file_size
+    # The declared size passes; the stream itself stops at the limit.
+    monkeypatch.setattr(readers, "MAX_DOCUMENT_BYTES", size + 1)
+    assert len(parse_plan(data, "plan.docx").all_measures()) == 3000
+    stream = readers._LimitedStream(io.BytesIO(b"x" * 1000), 100, "word/document.xml")
+    assert stream.read(64) == b"x" * 64
+    with pytest.raises(ImportFileError, match="предел распакованного размера"):
+        stream.read(64)
+
+
+def test_xlsx_with_more_rows_than_the_limit_is_refused():
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["№ п/п", "Мероприятия", "Сроки"])
+    for index in range(1, 25_001):
+        sheet.append([f"{index}.", "Семинар", "Май"])
+    data = io.BytesIO()
+    book.save(data)
+    refuses(data.getvalue(), "plan.xlsx", "больше 20 000 строк")
+
+
+def test_too_many_cells_and_too_long_cells_are_refused():
+    wide = "\n".join(";".join(["ячейка"] * 30) for _ in range(15_000))
+    refuses(wide.encode(), "plan.csv", "больше 400 000 ячеек")
+    long_cell = "№ п/п;Мероприятия\n1.;" + "а" * 60_000 + "\n"
+    refuses(long_cell.encode(), "plan.csv", "длиннее 50 000 знаков")
+
+
+def test_bounded_parse_names_its_limits():
+    from roadmaps.importing import parse_bounded
+
+    text = "№ п/п\tМероприятия\tСроки\n1.\tСеминар\tМай\n".encode()
+    assert parse_bounded(text, "plan.txt").all_measures()[0].title == "Семинар"
+    with pytest.raises(ImportFileError, match="превысил пределы: 0 с процессорного времени"):
+        parse_bounded(text, "plan.txt", cpu_seconds=0)
+    with pytest.raises(ImportFileError, match="20 МБ памяти"):
+        parse_bounded(text, "plan.txt", memory_bytes=20 * 1024 * 1024)
+    with pytest.raises(ImportFileError, match="не соответствует расширению"):
+        parse_bounded(b"not a zip", "plan.docx")
+
+
+def test_stored_preview_round_trips_the_whole_plan():
+    from roadmaps.importing.model import ParsedPlan
+
+    plan = parse_plan(docx_bytes(), "plan.docx")
+    stored = json.loads(json.dumps(plan.to_stored()))
+    assert ParsedPlan.from_stored(stored) == plan

@@ -1,4 +1,8 @@
-"""``manage.py import_roadmap FILE --owner ORG_ID [--dry-run] [--json]``"""
+"""``manage.py import_roadmap FILE --owner ORG_ID [--dry-run] [--json]``
+
+The file is parsed exactly as uploads are: by ``parse_bounded``, in a child process with
+CPU-time and memory limits, after the size cap; the command's own process never holds
+more than the file and the parsed plan."""
 
 import json
 from pathlib import Path
@@ -6,7 +10,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from roadmaps.importing import ImportFileError, parse_plan
+from roadmaps.importing import ImportFileError, parse_bounded
+from roadmaps.importing.readers import load_bytes
 from roadmaps.importing_service import roadmap_import, with_schedules
 from schools.models import Organisation
 
@@ -34,9 +39,9 @@ class Command(BaseCommand):
             organisation = Organisation.objects.get(pk=owner)
         except Organisation.DoesNotExist:
             raise CommandError(f"Организация с id {owner} не найдена.") from None
-        data = path.read_bytes()
         try:
-            plan = with_schedules(parse_plan(data, path.name))
+            data = load_bytes(path)
+            plan = with_schedules(parse_bounded(data, path.name))
         except ImportFileError as error:
             raise CommandError(str(error)) from None
         if json:
