@@ -1,10 +1,13 @@
 """Every write of the roadmaps app.
 
 Each service owns its transaction, validates with ``full_clean()``, records history with
-the acting user, and re-checks after the write that the plan is still within the acting
-user's reach for the verb (otherwise the whole change rolls back). Edits of one row carry
-the version the editor saw: a stale version raises ``EditConflict`` with both versions,
-and nothing is written (optimistic locking).
+the acting user, and re-checks after the write, with ``schools.access.recheck``, that
+everything it created or moved is within the acting user's reach for the verb (otherwise
+the whole change rolls back; tests/test_architecture.py keeps the rule). Checks before
+the write stay where they give a clean answer early (a visible plan without the verb, a
+plan that is no longer a draft). Edits of one row carry the version the editor saw: a
+stale version raises ``EditConflict`` with both versions, and nothing is written
+(optimistic locking).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from simple_history.utils import bulk_update_with_history
 
-from schools.access import FORBIDDEN_MESSAGE
+from schools.access import FORBIDDEN_MESSAGE, recheck
 
 from . import schedules
 from .constants import ROADMAP_HEADER_FIELDS, RoadmapStatus
@@ -36,6 +39,10 @@ MEASURE_FIELDS = [
     "status_text",
 ]
 EDITABLE_STATUSES = {RoadmapStatus.DRAFT}
+DISTRIBUTE_FORBIDDEN_MESSAGE = (
+    "Передать шаблон школам может только тот, кто вправе создавать планы этих школ "
+    "(муниципальный координатор). Копии не созданы."
+)
 
 
 @dataclass
@@ -51,6 +58,8 @@ class EditConflict(Exception):
 
 
 def _require(roadmap: Roadmap, user, action: str = "change") -> None:
+    """The check before a write: a clean 403 before anything is touched. The check that
+    counts is ``recheck`` after the write."""
     if not Roadmap.objects.for_user(user, action).filter(pk=roadmap.pk).exists():
         raise PermissionDenied(FORBIDDEN_MESSAGE)
 
@@ -111,6 +120,11 @@ def _derive_schedule(measure: Measure, roadmap: Roadmap) -> schedules.Derived | 
     derived = schedules.derive(measure.deadline_text, roadmap.period_start, roadmap.period_end)
     measure.schedule_kind = derived.kind
     return derived
+
+
+def _require_same_plan(roadmap: Roadmap, section: Section | None) -> None:
+    if section is not None and section.roadmap_id != roadmap.pk:
+        raise ValidationError("Раздел относится к другому плану.")
 
 
 def _require_indicator(measure: Measure, user) -> None:
@@ -178,7 +192,7 @@ def roadmap_create(
     roadmap.full_clean()
     roadmap._history_user = acting_user
     roadmap.save()
-    _require(roadmap, acting_user, "add")
+    recheck(acting_user, "add", roadmap)
     return roadmap
 
 
@@ -199,6 +213,7 @@ def roadmap_update(
     roadmap.refresh_from_db()
     if {"period_start", "period_end"} & set(changed):
         _rederive_all(roadmap, acting_user)
+    recheck(acting_user, "change", roadmap)
     return roadmap
 
 
@@ -254,6 +269,7 @@ def roadmap_duplicate(
         },
     )
     _copy_contents(roadmap, copy, acting_user)
+    recheck(acting_user, "add", copy)
     return copy
 
 
@@ -324,11 +340,13 @@ def section_create(
 ) -> Section:
     _require(roadmap, acting_user)
     _require_editable(roadmap)
+    _require_same_plan(roadmap, parent)
     section = Section(roadmap=roadmap, parent=parent, title=title, number=number, is_group=is_group)
     section.order = _next_order(roadmap, parent)
     section.full_clean()
     section._history_user = acting_user
     section.save()
+    recheck(acting_user, "change", section)
     return section
 
 
@@ -347,6 +365,7 @@ def section_update(
     section._history_user = acting_user
     section.save(update_fields=[*changed, "version"])
     section.refresh_from_db()
+    recheck(acting_user, "change", section)
     return section
 
 
@@ -357,16 +376,21 @@ def section_delete(*, section: Section, acting_user) -> None:
     _require(section.roadmap, acting_user)
     _require_editable(section.roadmap)
     parent = section.parent
+    moved: list[Section | Measure] = []
     for child in Section.objects.filter(parent=section):
         child.parent = parent
         child._history_user = acting_user
         child.save(update_fields=["parent"])
+        moved.append(child)
     for measure in Measure.objects.filter(section=section):
         measure.section = parent
         measure._history_user = acting_user
         measure.save(update_fields=["section"])
+        moved.append(measure)
+    roadmap = section.roadmap
     section._history_user = acting_user
     section.delete()
+    recheck(acting_user, "change", roadmap, *moved)
 
 
 # --- measures ----------------------------------------------------------------------------
@@ -378,6 +402,7 @@ def measure_create(
 ) -> Measure:
     _require(roadmap, acting_user)
     _require_editable(roadmap)
+    _require_same_plan(roadmap, section)
     measure = Measure(roadmap=roadmap, section=section)
     _apply(measure, fields, MEASURE_FIELDS)
     measure.order = _next_order(roadmap, section)
@@ -388,6 +413,7 @@ def measure_create(
     measure.save()
     _store_windows(measure, derived)
     _recognise_responsible(measure, roadmap)
+    recheck(acting_user, "change", measure)
     return measure
 
 
@@ -416,6 +442,7 @@ def measure_update(
     if "responsible_text" in changed:
         _recognise_responsible(measure, roadmap)
     measure.refresh_from_db()
+    recheck(acting_user, "change", measure)
     return measure
 
 
@@ -453,6 +480,7 @@ def measure_set_schedule(
     )
     _store_windows(measure, derived)
     measure.refresh_from_db()
+    recheck(acting_user, "change", measure)
     return measure
 
 
@@ -516,6 +544,7 @@ def item_move(
             default_user=acting_user,
             default_change_reason="Перемещение",
         )
+    recheck(acting_user, "change", roadmap, *changed_sections, *changed_measures)
 
 
 # --- assignment --------------------------------------------------------------------------
@@ -546,6 +575,8 @@ def measure_assign(*, measure: Measure, acting_user, mode: str, organisations=()
     measure.save(update_fields=["assignment_mode", "version"])
     measure.assigned_organisations.set(organisations)
     measure.refresh_from_db()
+    recheck(acting_user, "change", measure)
+    recheck(acting_user, "view", *organisations)
     return measure
 
 
@@ -574,10 +605,11 @@ def assigned_organisations(measure: Measure):
 
 @transaction.atomic
 def roadmap_set_school_group(*, roadmap: Roadmap, acting_user, schools) -> Roadmap:
-
     _require(roadmap, acting_user)
     schools = _visible_organisations(acting_user, schools, schools_only=True)
     roadmap.school_group.set(schools)
+    recheck(acting_user, "change", roadmap)
+    recheck(acting_user, "view", *schools)
     return roadmap
 
 
@@ -587,7 +619,11 @@ def roadmap_set_school_group(*, roadmap: Roadmap, acting_user, schools) -> Roadm
 @transaction.atomic
 def template_distribute(*, template: Roadmap, acting_user, schools) -> list[Roadmap]:
     """Hand a template plan to schools: each gets its own draft copy to fill in, agree
-    and approve. Schools that already have a copy are skipped; returns the new copies."""
+    and approve. Schools that already have a copy are skipped; returns the new copies.
+
+    Each copy is a plan owned by its school, so handing it over is creating a plan for
+    that school: every copy must be within the acting user's reach for adding plans (a
+    methodologist adds plans only for their own centre). Otherwise nothing is written."""
 
     from .constants import RoadmapLevel
 
@@ -626,6 +662,10 @@ def template_distribute(*, template: Roadmap, acting_user, schools) -> list[Road
         copy.save()
         _copy_contents(template, copy, acting_user)
         copies.append(copy)
+    try:
+        recheck(acting_user, "add", *copies)
+    except PermissionDenied:
+        raise PermissionDenied(DISTRIBUTE_FORBIDDEN_MESSAGE) from None
     return copies
 
 
@@ -635,4 +675,5 @@ def roadmap_mark_template(*, roadmap: Roadmap, acting_user, is_template: bool) -
     roadmap.is_template = is_template
     roadmap._history_user = acting_user
     roadmap.save(update_fields=["is_template", "updated_at"])
+    recheck(acting_user, "change", roadmap)
     return roadmap

@@ -1,10 +1,18 @@
 """The cast shared by every test.
 
 Region «Краснодарский край» has two municipalities: «Новокубанский район» (home: its
-authority, centre, two schools) and «Армавир» (a neighbour in the same region with one
-school). Region «Оренбургская область» is the other tenant (one municipality, one school).
-One person per role sits in the home municipality; the outsider has an account and no
-membership.
+authority, centre, two schools) and «Армавир» (a neighbour in the same region with its
+authority, centre and one school). Region «Оренбургская область» is the other tenant (one
+municipality, one school). One person per role sits in the home municipality; the
+outsider has an account and no membership. Four people reach the home municipality from
+the neighbour only in part:
+
+* ``neighbour_coordinator`` — the municipal coordinator of Армавир (nothing at home);
+* ``partner`` — the head of Армавир's centre; a guardian grant (view and agree) on one plan
+  of the home municipality is given where a test needs it (``grant_partner``);
+* ``foreign_curator`` — a methodologist of Армавир's centre, curator of the home school;
+* ``two_roles`` — the coordinator of Армавир and, at once, a deputy of the home school:
+  a deputy's verbs at home, a coordinator's only in Армавир.
 """
 
 from dataclasses import dataclass
@@ -17,6 +25,7 @@ from tests.factories import (
     AuthorityFactory,
     CentreFactory,
     CuratorAssignmentFactory,
+    MembershipFactory,
     MunicipalityFactory,
     RegionalAuthorityFactory,
     RegionFactory,
@@ -36,7 +45,12 @@ PERSONAS = [
     "school_deputy",
     "administrator",
     "superuser",
+    "neighbour_coordinator",
+    "partner",
+    "foreign_curator",
+    "two_roles",
 ]
+PARTNER_PERMISSIONS = ("roadmaps.view_roadmap", "roadmaps.agree_roadmap")
 
 
 @dataclass
@@ -52,6 +66,8 @@ class World:
     school: object
     second_school: object
     neighbour_school: object
+    neighbour_authority: object
+    neighbour_centre: object
     other_authority: object
     other_school: object
     users: dict
@@ -59,9 +75,25 @@ class World:
     def user(self, persona):
         return self.users.get(persona)
 
+    def grant_partner(self, roadmap) -> None:
+        """The partner centre's head may see and agree this one plan (guardian)."""
+        from guardian.shortcuts import assign_perm
+
+        from schools import access
+
+        for perm in PARTNER_PERMISSIONS:
+            assign_perm(perm, self.users["partner"], roadmap)
+        access.forget(self.users["partner"])
+
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The cast (see the module docstring); the ``world`` fixture builds it for each test,
+    the access matrix once per module."""
     region = RegionFactory(name="Краснодарский край")
     municipality = MunicipalityFactory(region=region, name="Новокубанский район")
     neighbour = MunicipalityFactory(region=region, name="Армавир")
@@ -90,6 +122,16 @@ def world(db) -> World:
         municipality=municipality, short_name="МБОУ СОШ № 5", is_leader=True
     )
     neighbour_school = SchoolFactory(municipality=neighbour, short_name="МБОУ СОШ № 7 г. Армавира")
+    neighbour_authority = AuthorityFactory(
+        municipality=neighbour,
+        full_name="Управление образования администрации муниципального образования город Армавир",
+        short_name="УО г. Армавира",
+    )
+    neighbour_centre = CentreFactory(
+        municipality=neighbour,
+        full_name="Муниципальное казённое учреждение «Центр развития образования и оценки качества»",
+        short_name="МКУ «ЦРО и ОК»",
+    )
     other_authority = AuthorityFactory(
         municipality=other_municipality,
         full_name="Отдел образования администрации Пономаревского района",
@@ -110,8 +152,16 @@ def world(db) -> World:
         "school_deputy": person("deputy", school, Role.SCHOOL_DEPUTY),
         "administrator": person("admin", authority, Role.ADMINISTRATOR),
         "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
+        "neighbour_coordinator": person(
+            "armavir-coordinator", neighbour_authority, Role.MUNICIPAL_COORDINATOR
+        ),
+        "partner": person("partner", neighbour_centre, Role.HEAD),
+        "foreign_curator": person("armavir-methodologist", neighbour_centre, Role.METHODOLOGIST),
+        "two_roles": person("two-roles", neighbour_authority, Role.MUNICIPAL_COORDINATOR),
     }
+    MembershipFactory(user=users["two_roles"], organisation=school, role=Role.SCHOOL_DEPUTY)
     CuratorAssignmentFactory(curator=users["methodologist"], school=school)
+    CuratorAssignmentFactory(curator=users["foreign_curator"], school=school)
     return World(
         region=region,
         municipality=municipality,
@@ -124,6 +174,8 @@ def world(db) -> World:
         school=school,
         second_school=second_school,
         neighbour_school=neighbour_school,
+        neighbour_authority=neighbour_authority,
+        neighbour_centre=neighbour_centre,
         other_authority=other_authority,
         other_school=other_school,
         users=users,
@@ -140,6 +192,20 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker of the project's app (a thread of this process, solo pool)
+    consuming every queue on the test Redis (REDIS_URL); its tasks see committed rows of
+    the test database, hence transactional_db. Leftover messages are purged first."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
 
 
 __all__ = ["DEFAULT_PASSWORD", "PERSONAS", "World"]

@@ -309,3 +309,103 @@ def test_measure_links_a_target_indicator_within_reach(world, roadmap, coordinat
             expected_version=measure.version,
         )
     assert Measure.objects.get(pk=measure.pk).indicator == own
+
+
+# --- writes re-check the reach (access.recheck) -----------------------------------------
+
+
+@pytest.fixture
+def centre_template(world):
+    """A template plan of the centre, written by its methodologist (who may add and change
+    plans of the centre only)."""
+    methodologist = world.user("methodologist")
+    template = services.roadmap_create(
+        acting_user=methodologist,
+        owner=world.centre,
+        title="Шаблон дорожной карты школы",
+        period_start=D(2020, 1, 1),
+        period_end=D(2020, 12, 31),
+    )
+    section = services.section_create(
+        roadmap=template, acting_user=methodologist, title="Организационные мероприятия"
+    )
+    services.measure_create(
+        roadmap=template, acting_user=methodologist, section=section, title="Семинар"
+    )
+    return services.roadmap_mark_template(
+        roadmap=template, acting_user=methodologist, is_template=True
+    )
+
+
+def test_methodologist_cannot_hand_a_template_to_a_school_and_nothing_is_written(
+    world, centre_template
+):
+    methodologist = world.user("methodologist")
+    # Creating a plan for the school directly is refused ...
+    with pytest.raises(PermissionDenied):
+        services.roadmap_create(
+            acting_user=methodologist,
+            owner=world.school,
+            title="План школы",
+            period_start=D(2020, 1, 1),
+            period_end=D(2020, 12, 31),
+        )
+    # ... and so is handing the template over, which would create the same plan.
+    counts = (Roadmap.objects.count(), Section.objects.count(), Measure.objects.count())
+    with pytest.raises(PermissionDenied) as error:
+        services.template_distribute(
+            template=centre_template,
+            acting_user=methodologist,
+            schools=[world.school, world.second_school],
+        )
+    assert str(error.value) == services.DISTRIBUTE_FORBIDDEN_MESSAGE
+    assert not Roadmap.objects.filter(template=centre_template).exists()
+    assert (Roadmap.objects.count(), Section.objects.count(), Measure.objects.count()) == counts
+
+
+def test_coordinator_hands_the_template_to_schools_of_the_municipality(
+    world, centre_template, coordinator
+):
+    copies = services.template_distribute(
+        template=centre_template,
+        acting_user=coordinator,
+        schools=[world.school, world.second_school],
+    )
+    assert {copy.owner for copy in copies} == {world.school, world.second_school}
+    for copy in copies:
+        assert [m.title for m in copy.measures.all()] == ["Семинар"]
+
+
+def test_a_section_cannot_be_created_under_a_section_of_another_plan(world, roadmap, coordinator):
+    other = services.roadmap_create(
+        acting_user=coordinator,
+        owner=world.centre,
+        title="План ЦРО",
+        period_start=D(2020, 1, 1),
+        period_end=D(2020, 12, 31),
+    )
+    foreign = services.section_create(roadmap=other, acting_user=coordinator, title="Раздел")
+    with pytest.raises(ValidationError):
+        services.section_create(
+            roadmap=roadmap, acting_user=coordinator, title="Подраздел", parent=foreign
+        )
+    with pytest.raises(ValidationError):
+        services.measure_create(
+            roadmap=roadmap, acting_user=coordinator, title="Семинар", section=foreign
+        )
+    assert not roadmap.sections.exists()
+    assert not roadmap.measures.exists()
+
+
+def test_recheck_after_the_write_rolls_the_write_back(world, roadmap, coordinator, monkeypatch):
+    """The post-write check is what counts: when the saved row falls outside the reach
+    (here: the pre-check is bypassed), the whole write is undone."""
+    monkeypatch.setattr(services, "_require", lambda *args, **kwargs: None)
+    deputy = world.user("school_deputy")
+    with pytest.raises(PermissionDenied):
+        services.section_create(roadmap=roadmap, acting_user=deputy, title="Чужой раздел")
+    with pytest.raises(PermissionDenied):
+        services.roadmap_mark_template(roadmap=roadmap, acting_user=deputy, is_template=True)
+    assert not roadmap.sections.exists()
+    roadmap.refresh_from_db()
+    assert roadmap.is_template is False
