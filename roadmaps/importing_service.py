@@ -458,8 +458,6 @@ def imports_cleanup(*, now: datetime.datetime | None = None) -> dict:
             _delete_file_after_commit(path)
             doomed.add(path)
         counts["deleted_rows"], _ = old.delete()
-        # Housekeeping acts for nobody: the actor of periodic jobs is the system.
-        access.recheck(access.SYSTEM, IMPORT_VERB)
     storage = _private()
     try:
         _, names = storage.listdir("imports")

@@ -4,6 +4,7 @@ errors first, then one transaction."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django import forms
@@ -12,9 +13,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from .access import has_verb
@@ -79,6 +81,32 @@ def _dataset(data: bytes, name: str):
         return None
 
 
+def _uploads():
+    """Checked uploads waiting for the person's confirmation: the private storage, which
+    no URL serves; ``cleanup_directory_uploads`` removes what is never confirmed."""
+    return storages["private"]
+
+
+UPLOAD_FOLDER = "directory-imports"
+
+
+def directory_uploads_cleanup(*, older_than: datetime.timedelta) -> int:
+    """Delete checked uploads nobody confirmed (the periodic clean-up); returns how many."""
+    storage = _uploads()
+    try:
+        _, names = storage.listdir(UPLOAD_FOLDER)
+    except (FileNotFoundError, OSError):
+        return 0
+    limit = timezone.now() - older_than
+    deleted = 0
+    for name in names:
+        path = f"{UPLOAD_FOLDER}/{name}"
+        if storage.get_modified_time(path) < limit:
+            storage.delete(path)
+            deleted += 1
+    return deleted
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def directory_import(request):
@@ -90,17 +118,17 @@ def directory_import(request):
     pending = request.session.get(SESSION_KEY, {})
     if request.method == "POST" and token:
         item = pending.get(token)
-        if item is None or not default_storage.exists(item["path"]):
+        if item is None or not _uploads().exists(item["path"]):
             messages.error(request, "Загрузка устарела. Загрузите файл ещё раз.")
             return redirect("directory_import")
-        with default_storage.open(item["path"], "rb") as handle:
+        with _uploads().open(item["path"], "rb") as handle:
             data = handle.read()
         dataset = _dataset(data, item["name"])
         resource = RESOURCES[item["resource"]][1](user=request.user)
         result = resource.import_data(
             dataset, dry_run=False, use_transactions=True, raise_errors=False
         )
-        default_storage.delete(item["path"])
+        _uploads().delete(item["path"])
         pending.pop(token, None)
         request.session.modified = True
         if result.has_errors() or result.has_validation_errors():
@@ -132,7 +160,7 @@ def directory_import(request):
         context.update(result=result, resource_key=key)
         if not (result.has_errors() or result.has_validation_errors()):
             token = uuid.uuid4().hex
-            path = default_storage.save(f"directory-imports/{token}", ContentFile(data))
+            path = _uploads().save(f"{UPLOAD_FOLDER}/{token}", ContentFile(data))
             pending[token] = {"path": path, "name": upload.name, "resource": key}
             request.session[SESSION_KEY] = pending
             context["token"] = token

@@ -191,6 +191,7 @@ CELERY_TASK_QUEUES = [
 CELERY_TASK_ROUTES = {
     "roadmaps.tasks.parse_import": {"queue": "imports"},
     "roadmaps.tasks.cleanup_imports": {"queue": "default"},
+    "schools.tasks.cleanup_directory_uploads": {"queue": "default"},
 }
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
@@ -201,6 +202,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "cleanup-imports": {"task": "roadmaps.tasks.cleanup_imports", "schedule": 30 * 60},
+    "cleanup-directory-uploads": {
+        "task": "schools.tasks.cleanup_directory_uploads",
+        "schedule": 60 * 60,
+    },
 }
 # Uploads waiting for import are kept this long, then deleted by cleanup_imports.
 IMPORT_UPLOAD_TTL = timedelta(hours=env_int("IMPORT_UPLOAD_TTL_HOURS", 24))

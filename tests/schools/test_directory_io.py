@@ -219,3 +219,39 @@ def test_semicolon_csv_in_windows_1251_is_read(coordinator_client, world):
         {"resource": "schools", "file": csv_upload(text, encoding="cp1251")},
     )
     assert "Проверка пройдена: новых 1" in response.content.decode()
+
+
+SCHOOL_ROW = ["МБОУ СОШ № 41 полное", "МБОУ СОШ № 41", "Новокубанский район", *[""] * 10]
+
+
+def test_checked_upload_waits_in_the_private_storage_and_goes_after_confirmation(
+    coordinator_client,
+):
+    from django.core.files.storage import default_storage, storages
+
+    response = coordinator_client.post(
+        reverse("directory_import"), {"resource": "schools", "file": xlsx([HEADER, SCHOOL_ROW])}
+    )
+    token = response.context["token"]
+    path = f"directory-imports/{token}"
+    assert storages["private"].exists(path)
+    assert not default_storage.exists(path)
+    coordinator_client.post(reverse("directory_import"), {"token": token})
+    assert not storages["private"].exists(path)
+
+
+def test_unconfirmed_uploads_are_deleted_by_the_cleanup(coordinator_client):
+    import datetime
+
+    from django.core.files.storage import storages
+
+    from schools.directory_io import directory_uploads_cleanup
+
+    response = coordinator_client.post(
+        reverse("directory_import"), {"resource": "schools", "file": xlsx([HEADER, SCHOOL_ROW])}
+    )
+    path = f"directory-imports/{response.context['token']}"
+    directory_uploads_cleanup(older_than=datetime.timedelta(hours=1))
+    assert storages["private"].exists(path)
+    assert directory_uploads_cleanup(older_than=datetime.timedelta(0)) >= 1
+    assert not storages["private"].exists(path)
