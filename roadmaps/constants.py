@@ -12,13 +12,15 @@ class RoadmapLevel(models.TextChoices):
 
 class RoadmapStatus(models.TextChoices):
     DRAFT = "draft", "Черновик"
-    AGREEMENT = "agreement", "На согласовании"
+    CONCURRENCE = "agreement", "На согласовании"  # stored value kept from before the rename
     APPROVED = "approved", "Утверждён"
     EXECUTION = "execution", "Исполняется"
     CLOSED = "closed", "Закрыт"
 
 
-class AgreementStatus(models.TextChoices):
+class ConcurrenceStatus(models.TextChoices):
+    """A concurring party's answer on a plan (согласование)."""
+
     PENDING = "pending", "Ожидает"
     AGREED = "agreed", "Согласовано"
     RETURNED = "returned", "Возвращено с замечаниями"

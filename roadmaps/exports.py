@@ -52,17 +52,17 @@ def _title_lines(roadmap: Roadmap) -> list[str]:
     return [_text(roadmap.title), *[line for line in subtitle if line.strip()]]
 
 
-def _agreement_lines(roadmap: Roadmap) -> list[list[str]]:
+def _concurrence_lines(roadmap: Roadmap) -> list[list[str]]:
     blocks = []
-    for agreement in roadmap.agreements.all():
+    for concurrence in roadmap.concurrences.all():
         block = ["СОГЛАСОВАНО:"]
-        for value in (agreement.position, agreement.organisation_text, agreement.name):
+        for value in (concurrence.position, concurrence.organisation_text, concurrence.name):
             if value:
                 block.extend(_text(value).split("\n"))
-        if agreement.date:
-            block.append(f"{agreement.date:%d.%m.%Y}")
-        elif agreement.date_text:
-            block.append(_text(agreement.date_text))
+        if concurrence.date:
+            block.append(f"{concurrence.date:%d.%m.%Y}")
+        elif concurrence.date_text:
+            block.append(_text(concurrence.date_text))
         blocks.append(block)
     return blocks
 
@@ -112,7 +112,7 @@ def roadmap_xlsx(roadmap: Roadmap) -> bytes:
         for cell in sheet[current]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = border
-    for block in _agreement_lines(roadmap):
+    for block in _concurrence_lines(roadmap):
         sheet.append([])
         for line in block:
             sheet.append([escape_cell(line)])
@@ -174,7 +174,7 @@ def roadmap_docx(roadmap: Roadmap) -> bytes:
             cell.text = lines[0]
             for extra in lines[1:]:
                 cell.add_paragraph(extra)
-    for block in _agreement_lines(roadmap):
+    for block in _concurrence_lines(roadmap):
         document.add_paragraph("")
         for line in block:
             paragraph = document.add_paragraph(line)

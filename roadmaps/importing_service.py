@@ -35,11 +35,12 @@ from .models import (
     ImportJob,
     Measure,
     MeasureWindow,
+    PlanConcurrence,
     Roadmap,
-    RoadmapAgreement,
     RoadmapImport,
     Section,
 )
+from .windows import new_windows
 
 logger = logging.getLogger(__name__)
 IMPORT_VERB = "roadmaps.import_roadmap"
@@ -109,7 +110,7 @@ def roadmap_import(
     file_size: int | None = None,
     sha256: str | None = None,
 ) -> Roadmap:
-    """Create the plan with its sections, measures and agreements. With an acting user,
+    """Create the plan with its sections, measures and concurrences. With an acting user,
     the owner must be within that user's reach for importing plans; without one (the
     command, the demo seed) the actor is ``access.SYSTEM``. The file is recorded by its
     bytes, or by the size and checksum taken when it was uploaded."""
@@ -179,13 +180,13 @@ def roadmap_import(
         measures, Measure, default_user=acting_user, default_change_reason="Импорт"
     )
     MeasureWindow.objects.bulk_create(
-        MeasureWindow(measure=measure, starts_on=start, due_on=end)
+        window
         for measure, schedule in zip(created, derived, strict=True)
-        for start, end in schedule.windows
+        for window in new_windows(measure, schedule.windows)
     )
     _link_responsible(roadmap, created)
-    RoadmapAgreement.objects.bulk_create(
-        RoadmapAgreement(
+    PlanConcurrence.objects.bulk_create(
+        PlanConcurrence(
             roadmap=roadmap,
             organisation_text=a.organisation,
             position=a.position,
@@ -193,7 +194,7 @@ def roadmap_import(
             date_text=a.date_text,
             order=index,
         )
-        for index, a in enumerate(plan.agreements, 1)
+        for index, a in enumerate(plan.concurrences, 1)
     )
     RoadmapImport.objects.create(
         roadmap=roadmap,

@@ -2,7 +2,7 @@
 
 Glossary: Roadmap (дорожная карта, план мероприятий), Section (раздел; nested to any
 depth; group rows are sections without a number), Measure (мероприятие),
-RoadmapAgreement (согласование, «СОГЛАСОВАНО»). Numbers are kept as written — repeats and
+PlanConcurrence (согласование плана, «СОГЛАСОВАНО»). Numbers are kept as written — repeats and
 blanks are real — and order is a separate field, so nothing is renumbered silently.
 """
 
@@ -20,8 +20,8 @@ from schools.models import Organisation
 
 from .constants import (
     DEFAULT_COLUMNS,
-    AgreementStatus,
     AssignmentMode,
+    ConcurrenceStatus,
     RoadmapLevel,
     RoadmapStatus,
     ScheduleKind,
@@ -169,6 +169,16 @@ class Section(models.Model):
     title = CleanTextField("название")
     is_group = models.BooleanField("группировочная строка", default=False)
     order = models.PositiveIntegerField("порядок", default=0)
+    # Lineage: the section of another plan this one was copied from (template → school
+    # copy, plan → next period, later a revision).
+    origin = models.ForeignKey(
+        "self",
+        verbose_name="исходный раздел",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+    )
     version = models.PositiveIntegerField("версия записи", default=1, editable=False)
 
     objects = RoadmapPartQuerySet.as_manager()
@@ -178,6 +188,11 @@ class Section(models.Model):
         verbose_name = "раздел"
         verbose_name_plural = "разделы"
         ordering = ["roadmap", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(origin=models.F("pk")), name="section_origin_not_self"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()
@@ -187,6 +202,10 @@ class Section(models.Model):
             raise ValidationError({"parent": "Раздел можно вложить только в раздел того же плана."})
         if not (self.title or "").strip():
             raise ValidationError({"title": "Укажите название раздела."})
+        if self.origin_id and (
+            self.origin_id == self.pk or self.origin.roadmap_id == self.roadmap_id
+        ):
+            raise ValidationError({"origin": "Исходный раздел должен быть из другого плана."})
 
 
 class Measure(models.Model):
@@ -243,6 +262,15 @@ class Measure(models.Model):
         related_name="assigned_measures",
     )
     order = models.PositiveIntegerField("порядок", default=0)
+    # Lineage: the measure of another plan this one was copied from.
+    origin = models.ForeignKey(
+        "self",
+        verbose_name="исходное мероприятие",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+    )
     version = models.PositiveIntegerField("версия записи", default=1, editable=False)
 
     objects = RoadmapPartQuerySet.as_manager()
@@ -253,6 +281,11 @@ class Measure(models.Model):
         verbose_name_plural = "мероприятия"
         ordering = ["roadmap", "order"]
         indexes = [models.Index(fields=["roadmap", "section", "order"], name="measure_position")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(origin=models.F("pk")), name="measure_origin_not_self"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title[:80]}".strip()
@@ -264,17 +297,28 @@ class Measure(models.Model):
             )
         if not (self.title or "").strip():
             raise ValidationError({"title": "Укажите текст мероприятия."})
+        if self.origin_id and (
+            self.origin_id == self.pk or self.origin.roadmap_id == self.roadmap_id
+        ):
+            raise ValidationError({"origin": "Исходное мероприятие должно быть из другого плана."})
 
 
 class MeasureWindow(models.Model):
     """One window of a measure's schedule (first day … due day). Execution marks of the
-    assigned schools attach to windows; "due this month" and "overdue" query them."""
+    assigned schools attach to windows; "due this month" and "overdue" query them.
+
+    A window keeps its identity while the schedule is re-derived: it is matched by its
+    ``position`` in the schedule and updated in place (``roadmaps.windows.sync_windows``).
+    A window that no longer belongs to the schedule but has something recorded against
+    it is kept with ``schedule_changed`` set («срок изменён») for a person to resolve."""
 
     measure = models.ForeignKey(
         Measure, verbose_name="мероприятие", on_delete=models.CASCADE, related_name="windows"
     )
+    position = models.PositiveIntegerField("место в графике")
     starts_on = models.DateField("с")
     due_on = models.DateField("срок")
+    schedule_changed = models.BooleanField("срок изменён", default=False)
 
     objects = MeasureWindowQuerySet.as_manager()
 
@@ -287,18 +331,24 @@ class MeasureWindow(models.Model):
             models.CheckConstraint(
                 condition=models.Q(due_on__gte=models.F("starts_on")), name="window_ordered"
             ),
+            models.UniqueConstraint(
+                fields=["measure", "position"],
+                condition=models.Q(schedule_changed=False),
+                name="window_position_unique",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.starts_on:%d.%m.%Y} – {self.due_on:%d.%m.%Y}"
 
 
-class RoadmapAgreement(models.Model):
-    """An agreeing party («СОГЛАСОВАНО»): as written in the document, linked to an
-    organisation when recognised; during agreement it records the party's answer."""
+class PlanConcurrence(models.Model):
+    """A concurring party («СОГЛАСОВАНО»): as written in the document, linked to an
+    organisation when recognised; while the plan is being concurred it records the party's
+    answer. Not to be confused with partnership agreements (соглашения)."""
 
     roadmap = models.ForeignKey(
-        Roadmap, verbose_name="план", on_delete=models.CASCADE, related_name="agreements"
+        Roadmap, verbose_name="план", on_delete=models.CASCADE, related_name="concurrences"
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -314,7 +364,10 @@ class RoadmapAgreement(models.Model):
     date = models.DateField("дата", null=True, blank=True)
     date_text = CleanCharField("дата, как написано", max_length=100, blank=True)
     status = models.CharField(
-        "решение", max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.PENDING
+        "решение",
+        max_length=20,
+        choices=ConcurrenceStatus.choices,
+        default=ConcurrenceStatus.PENDING,
     )
     comment = CleanTextField("замечания", blank=True)
     order = models.PositiveIntegerField("порядок", default=0)

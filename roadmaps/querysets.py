@@ -12,7 +12,7 @@ class RoadmapQuerySet(ScopedQuerySet):
 
 
 class RoadmapPartQuerySet(ScopedQuerySet):
-    """Sections, measures and agreements: visible and editable with their plan."""
+    """Sections, measures and concurrences: visible and editable with their plan."""
 
     roadmap_path = "roadmap"
 

@@ -7,9 +7,11 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.utils import timezone
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
+from core.timezones import today_in
 from schools.access import allowed_ids
 
 from .constants import ScheduleKind
@@ -43,6 +45,41 @@ class Row:
     obj: Section | Measure
     depth: int
     children: list = field(default_factory=list)
+    # A measure's due dates as the table shows them (dd.mm.yyyy, at most SHOWN_DATES),
+    # how many windows it has and how many dates are not shown.
+    dates: list[str] = field(default_factory=list)
+    window_count: int = 0
+    more: int = 0
+    # Filled by the view for the table: the id and depth as text (a number in a template
+    # goes through localisation, dearly for thousands of rows) and a measure's cells.
+    key: str = ""
+    level: str = ""
+    cells: object = ""
+
+
+# The schedule cell lists this many due dates, then "… ещё N".
+SHOWN_DATES = 6
+
+
+def _due_dates(measures: list[Measure], windows) -> dict[int, list[datetime.date]]:
+    """Due dates per measure id, in order, from ``(measure_id, due_on)`` pairs."""
+    wanted = {measure.pk: [] for measure in measures}
+    for measure_id, due_on in windows:
+        dates = wanted.get(measure_id)
+        if dates is not None:
+            dates.append(due_on)
+    return wanted
+
+
+def _measure_row(measure: Measure, depth: int, dates: list[datetime.date]) -> Row:
+    return Row(
+        "measure",
+        measure,
+        depth,
+        dates=[f"{due:%d.%m.%Y}" for due in dates[:SHOWN_DATES]],
+        window_count=len(dates),
+        more=max(0, len(dates) - SHOWN_DATES),
+    )
 
 
 def roadmap_list(user, *, search: str = ""):
@@ -61,8 +98,10 @@ def editable_roadmap_ids(user, roadmaps) -> set[int]:
     return allowed_ids(Roadmap, user, "change", [r.pk for r in roadmaps])
 
 
-def _today() -> datetime.date:
-    return timezone.localdate()
+def plan_today(roadmap: Roadmap, now: datetime.datetime | None = None) -> datetime.date:
+    """Today in the time zone of the plan's region (plan → owner → region): a window due
+    25.11 is overdue in Novosibirsk from 17:00 UTC, in Moscow from 21:00 UTC."""
+    return today_in(roadmap.owner.region, now)
 
 
 def plan_rows(
@@ -70,21 +109,24 @@ def plan_rows(
 ) -> list[Row]:
     """The plan as the document's table, depth-first, in the written order.
 
-    Queries: sections (unless given), measures, their windows, responsible organisations (4)."""
+    Queries: sections (unless given), measures, the plan's due dates (3)."""
     filters = filters or PlanFilters()
     if sections is None:
         sections = list(Section.objects.filter(roadmap=roadmap).order_by("order", "pk"))
     measures_qs = (
-        Measure.objects.filter(roadmap=roadmap)
-        .select_related("indicator")
-        .order_by("order", "pk")
-        .prefetch_related(
-            Prefetch("windows", queryset=MeasureWindow.objects.order_by("due_on")),
-            "responsible_organisations",
-        )
+        Measure.objects.filter(roadmap=roadmap).select_related("indicator").order_by("order", "pk")
     )
-    measures_qs = _filter_measures(measures_qs, sections, filters)
+    measures_qs = _filter_measures(measures_qs, sections, filters, roadmap)
     measures = list(measures_qs)
+    # Only the dates the table shows, as tuples: no window objects for thousands of rows.
+    due = _due_dates(
+        measures,
+        MeasureWindow.objects.filter(measure__roadmap=roadmap)
+        .order_by("measure_id", "due_on")
+        .values_list("measure_id", "due_on")
+        if measures
+        else (),
+    )
 
     children: dict[int | None, list] = {}
     for section in sections:
@@ -110,7 +152,7 @@ def plan_rows(
                     del rows[position:]
                 found = found or inner
             else:
-                rows.append(Row("measure", item, depth))
+                rows.append(_measure_row(item, depth, due[item.pk]))
                 found = True
         return found
 
@@ -118,7 +160,7 @@ def plan_rows(
     return rows
 
 
-def _filter_measures(qs, sections: list[Section], filters: PlanFilters):
+def _filter_measures(qs, sections: list[Section], filters: PlanFilters, roadmap: Roadmap):
     if filters.section:
         wanted = {filters.section}
         grew = True
@@ -132,7 +174,8 @@ def _filter_measures(qs, sections: list[Section], filters: PlanFilters):
             Q(responsible_text__icontains=filters.responsible)
             | Q(responsible_organisations__short_name__icontains=filters.responsible)
         ).distinct()
-    today = _today()
+    # The plan's own calendar day, read only when a date filter needs it.
+    today = plan_today(roadmap) if filters.due_this_month or filters.overdue else None
     if filters.due_this_month:
         first = today.replace(day=1)
         last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
@@ -166,7 +209,9 @@ def review_list(roadmap: Roadmap):
 
 @dataclass
 class CopyStatus:
-    """How a school's copy of a template stands against the template."""
+    """How a school's copy of a template stands against the template. ``changed`` lists
+    the copy's measures that differ from the template measure they descend from, each
+    with the fields that differ («1.1. (текст, сроки)»; «2.1. (номер, было 1.1.)»)."""
 
     copy: Roadmap
     filled: bool
@@ -176,11 +221,60 @@ class CopyStatus:
     changed: list[str]
 
 
+# The fields compared between a copy's measure and its template measure, as the page names them.
+COMPARED_FIELDS = (
+    ("number", "номер"),
+    ("title", "текст"),
+    ("deadline_text", "сроки"),
+    ("result", "результат"),
+    ("responsible_text", "ответственные"),
+)
+# Lineage is followed at most this far (a copy of a copy of … a template).
+LINEAGE_DEPTH = 50
+
+
+def _template_origin(template_id: int) -> RawSQL:
+    """The id of the template measure a measure descends from, following ``origin`` from
+    copy to copy (a school's copy, its next period, a revision), or NULL. One correlated
+    recursive subquery, so the number of queries does not grow with the lineage."""
+    table = connection.ops.quote_name(Measure._meta.db_table)
+    # The table name comes from the model, the values are parameters; the ORM has no
+    # recursive query.
+    sql = f"""(
+        WITH RECURSIVE chain (id, origin_id, roadmap_id, depth) AS (
+            SELECT m.id, m.origin_id, m.roadmap_id, 1 FROM {table} m
+            WHERE m.id = {table}.origin_id
+            UNION ALL
+            SELECT p.id, p.origin_id, p.roadmap_id, chain.depth + 1
+            FROM chain JOIN {table} p ON p.id = chain.origin_id
+            WHERE chain.roadmap_id <> %s AND chain.depth < %s
+        )
+        SELECT chain.id FROM chain WHERE chain.roadmap_id = %s LIMIT 1
+        )"""  # noqa: S608
+    return RawSQL(sql, (template_id, LINEAGE_DEPTH, template_id))  # noqa: S611
+
+
+def _label(measure: Measure) -> str:
+    return measure.number.strip() or measure.title.strip()[:80]
+
+
+def _differences(measure: Measure, original: Measure) -> list[str]:
+    differences = []
+    for name, label in COMPARED_FIELDS:
+        if getattr(measure, name) != getattr(original, name):
+            differences.append(f"{label}, было {_label(original)}" if name == "number" else label)
+    return differences
+
+
 def template_copies(template: Roadmap, user) -> list[CopyStatus]:
     """Per school: is its copy filled in (any completion mark or edit), approved, and what
-    it changed against the template (measures added, removed, changed by number).
+    it changed against the template, by lineage: a measure of the copy is compared with
+    the template measure it descends from (``origin``, followed through copies of
+    copies), so renumbering is a change of number, not "removed and added". Measures
+    without such an ancestor were added; template measures without a descendant in the
+    copy were removed.
 
-    Queries: copies, template measures, copies' measures (3)."""
+    Queries: copies, template measures, copies' measures with their template ancestor (3)."""
     from .constants import RoadmapStatus
 
     copies = list(
@@ -190,29 +284,31 @@ def template_copies(template: Roadmap, user) -> list[CopyStatus]:
         .order_by("owner__short_name")
     )
     template_measures = {
-        m.number.strip() or m.title.strip(): m for m in Measure.objects.filter(roadmap=template)
+        m.pk: m for m in Measure.objects.filter(roadmap=template).order_by("order", "pk")
     }
     by_copy: dict[int, list[Measure]] = {c.pk: [] for c in copies}
-    for measure in Measure.objects.filter(roadmap__in=copies).order_by("order"):
-        by_copy[measure.roadmap_id].append(measure)
+    if copies:
+        for measure in (
+            Measure.objects.filter(roadmap__in=copies)
+            .annotate(template_origin=_template_origin(template.pk))
+            .order_by("order", "pk")
+        ):
+            by_copy[measure.roadmap_id].append(measure)
     result = []
     for copy in copies:
-        measures = {m.number.strip() or m.title.strip(): m for m in by_copy[copy.pk]}
-        added = [key for key in measures if key not in template_measures]
-        removed = [key for key in template_measures if key not in measures]
-        changed = [
-            key
-            for key, m in measures.items()
-            if key in template_measures
-            and (m.title, m.deadline_text, m.result, m.responsible_text)
-            != (
-                template_measures[key].title,
-                template_measures[key].deadline_text,
-                template_measures[key].result,
-                template_measures[key].responsible_text,
-            )
-        ]
-        filled = bool(added or removed or changed or any(m.status_text for m in measures.values()))
+        added, changed = [], []
+        matched: set[int] = set()
+        for measure in by_copy[copy.pk]:
+            origin = template_measures.get(measure.template_origin)
+            if origin is None or origin.pk in matched:
+                added.append(_label(measure))
+                continue
+            matched.add(origin.pk)
+            differences = _differences(measure, origin)
+            if differences:
+                changed.append(f"{_label(measure)} ({'; '.join(differences)})")
+        removed = [_label(m) for pk, m in template_measures.items() if pk not in matched]
+        filled = bool(added or removed or changed or any(m.status_text for m in by_copy[copy.pk]))
         result.append(
             CopyStatus(
                 copy=copy,
@@ -276,40 +372,32 @@ def measure_history(measure: Measure) -> list:
     return records
 
 
-def sibling_ids(roadmap: Roadmap, parent: Section | None) -> list[tuple[str, int]]:
-    """("section"|"measure", id) of the children of ``parent`` in their order."""
-    sections = Section.objects.filter(roadmap=roadmap, parent=parent).values_list("pk", "order")
-    measures = Measure.objects.filter(roadmap=roadmap, section=parent).values_list("pk", "order")
-    items = [("section", pk, order) for pk, order in sections] + [
-        ("measure", pk, order) for pk, order in measures
-    ]
-    items.sort(key=lambda item: (item[2], item[0] == "measure", item[1]))
-    return [(kind, pk) for kind, pk, _ in items]
+def plan_row(
+    roadmap: Roadmap, kind: str, pk: int, obj: Section | Measure | None = None
+) -> Row | None:
+    """One row of the plan table (after an inline edit), without loading the whole plan;
+    ``obj`` is the row when the caller already holds it (of this plan).
 
-
-def plan_row(roadmap: Roadmap, kind: str, pk: int) -> Row | None:
-    """One row of the plan table (after an inline edit), without loading the whole plan.
-
-    Queries: the row, its windows and organisations (for a measure), section parents (1)."""
+    Queries: section parents, the row (unless given), its due dates (for a measure) (2-3)."""
     parents = dict(Section.objects.filter(roadmap=roadmap).values_list("pk", "parent_id"))
-    if kind == "section":
+    if obj is not None and (obj.pk != pk or obj.roadmap_id != roadmap.pk):
+        obj = None
+    if obj is None and kind == "section":
         obj = Section.objects.filter(roadmap=roadmap, pk=pk).first()
-        parent_id = obj.parent_id if obj else None
-    else:
-        obj = (
-            Measure.objects.filter(roadmap=roadmap, pk=pk)
-            .select_related("indicator")
-            .prefetch_related(
-                Prefetch("windows", queryset=MeasureWindow.objects.order_by("due_on")),
-                "responsible_organisations",
-            )
-            .first()
-        )
-        parent_id = obj.section_id if obj else None
+    elif obj is None:
+        obj = Measure.objects.filter(roadmap=roadmap, pk=pk).select_related("indicator").first()
     if obj is None:
         return None
+    parent_id = obj.parent_id if kind == "section" else obj.section_id
     depth = 0
     while parent_id is not None and depth < 50:
         depth += 1
         parent_id = parents.get(parent_id)
+    if kind == "measure":
+        dates = list(
+            MeasureWindow.objects.filter(measure=obj)
+            .order_by("due_on")
+            .values_list("due_on", flat=True)
+        )
+        return _measure_row(obj, depth, dates)
     return Row(kind, obj, depth)

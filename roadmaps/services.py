@@ -24,7 +24,8 @@ from schools.access import FORBIDDEN_MESSAGE, recheck
 
 from . import schedules
 from .constants import ROADMAP_HEADER_FIELDS, RoadmapStatus
-from .models import Measure, MeasureWindow, Roadmap, RoadmapAgreement, Section
+from .models import Measure, PlanConcurrence, Roadmap, Section
+from .windows import sync_windows
 
 SECTION_FIELDS = ["number", "title", "is_group"]
 MEASURE_FIELDS = [
@@ -55,6 +56,18 @@ class EditConflict(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class _Keep:
+    """The "leave it where it is" value of a parent that may also be None (the top level)."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _Keep()
+# A position past the last sibling: the service clamps it to "at the end".
+MOVE_TO_END = 10**6
 
 
 def _require(roadmap: Roadmap, user, action: str = "change") -> None:
@@ -159,19 +172,16 @@ def _recognise_responsible(measure: Measure, roadmap: Roadmap) -> None:
 
 
 def _store_windows(measure: Measure, derived: schedules.Derived | None) -> None:
+    """Bring the measure's windows in line with its schedule, keeping their identity."""
     if derived is None:
         return
-    MeasureWindow.objects.filter(measure=measure).delete()
-    MeasureWindow.objects.bulk_create(
-        MeasureWindow(measure=measure, starts_on=start, due_on=end)
-        for start, end in derived.windows
-    )
+    sync_windows({measure.pk: derived.windows})
 
 
 # --- plans -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def roadmap_create(
     *,
     acting_user,
@@ -179,6 +189,29 @@ def roadmap_create(
     title: str,
     period_start: datetime.date,
     period_end: datetime.date,
+    is_template: bool = False,
+    **fields,
+) -> Roadmap:
+    """A new plan, marked as a template at once when asked (one write)."""
+    return _roadmap_create(
+        acting_user=acting_user,
+        owner=owner,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        is_template=is_template,
+        **fields,
+    )
+
+
+def _roadmap_create(
+    *,
+    acting_user,
+    owner,
+    title: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    is_template: bool = False,
     **fields,
 ) -> Roadmap:
     roadmap = Roadmap(
@@ -186,6 +219,7 @@ def roadmap_create(
         title=title,
         period_start=period_start,
         period_end=period_end,
+        is_template=is_template,
         created_by=acting_user,
     )
     _apply(roadmap, fields, ROADMAP_HEADER_FIELDS)
@@ -196,7 +230,7 @@ def roadmap_create(
     return roadmap
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def roadmap_update(
     *, roadmap: Roadmap, acting_user, data: dict, expected_version: int | None
 ) -> Roadmap:
@@ -218,7 +252,15 @@ def roadmap_update(
 
 
 def _rederive_all(roadmap: Roadmap, acting_user) -> None:
-    measures = list(Measure.objects.filter(roadmap=roadmap, schedule_overridden=False))
+    """Derive every schedule again from the deadline texts and the new period. The
+    measures are locked first (in id order), so an edit of a deadline that races the
+    re-derivation either lands before it (and is derived with the new period) or waits
+    for it; the windows keep their ids (``sync_windows``)."""
+    measures = list(
+        Measure.objects.select_for_update()
+        .filter(roadmap=roadmap, schedule_overridden=False)
+        .order_by("pk")
+    )
     derived = {measure.pk: _derive_schedule(measure, roadmap) for measure in measures}
     bulk_update_with_history(
         measures,
@@ -227,15 +269,10 @@ def _rederive_all(roadmap: Roadmap, acting_user) -> None:
         default_user=acting_user,
         default_change_reason="Пересчёт сроков после смены периода",
     )
-    MeasureWindow.objects.filter(measure__in=measures).delete()
-    MeasureWindow.objects.bulk_create(
-        MeasureWindow(measure=measure, starts_on=start, due_on=end)
-        for measure in measures
-        for start, end in derived[measure.pk].windows
-    )
+    sync_windows({measure.pk: derived[measure.pk].windows for measure in measures})
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def roadmap_duplicate(
     *,
     roadmap: Roadmap,
@@ -245,9 +282,10 @@ def roadmap_duplicate(
     period_end: datetime.date,
 ) -> Roadmap:
     """Start next year's plan from this one: same owner, sections and measures, a new
-    period (schedules derived anew), draft status, no approval and no agreement answers."""
+    period (schedules derived anew), draft status, no approval and no concurrence answers.
+    The period is the one asked for; ``periods.next_period`` proposes it."""
     _require(roadmap, acting_user, "view")
-    copy = roadmap_create(
+    copy = _roadmap_create(
         acting_user=acting_user,
         owner=roadmap.owner,
         title=title,
@@ -290,6 +328,7 @@ def _copy_contents(source: Roadmap, target: Roadmap, acting_user) -> None:
                 title=section.title,
                 is_group=section.is_group,
                 order=section.order,
+                origin=section,
             )
             new._history_user = acting_user
             new.save()
@@ -297,6 +336,7 @@ def _copy_contents(source: Roadmap, target: Roadmap, acting_user) -> None:
         if len(rest) == len(pending):  # a cycle cannot happen through the services; stop anyway
             break
         pending = rest
+    windows: dict[int, tuple] = {}
     for measure in Measure.objects.filter(roadmap=source).prefetch_related(
         "responsible_organisations", "assigned_organisations"
     ):
@@ -306,29 +346,31 @@ def _copy_contents(source: Roadmap, target: Roadmap, acting_user) -> None:
             **{name: getattr(measure, name) for name in MEASURE_FIELDS},
             assignment_mode=measure.assignment_mode,
             order=measure.order,
+            origin=measure,
         )
         new.status_text = ""
         derived = _derive_schedule(new, target)
         new._history_user = acting_user
         new.save()
-        _store_windows(new, derived)
+        windows[new.pk] = derived.windows
         new.responsible_organisations.set(measure.responsible_organisations.all())
         new.assigned_organisations.set(measure.assigned_organisations.all())
-    for agreement in RoadmapAgreement.objects.filter(roadmap=source):
-        RoadmapAgreement.objects.create(
+    sync_windows(windows)
+    for concurrence in PlanConcurrence.objects.filter(roadmap=source):
+        PlanConcurrence.objects.create(
             roadmap=target,
-            organisation=agreement.organisation,
-            organisation_text=agreement.organisation_text,
-            position=agreement.position,
-            name=agreement.name,
-            order=agreement.order,
+            organisation=concurrence.organisation,
+            organisation_text=concurrence.organisation_text,
+            position=concurrence.position,
+            name=concurrence.name,
+            order=concurrence.order,
         )
 
 
 # --- sections ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def section_create(
     *,
     roadmap: Roadmap,
@@ -350,26 +392,39 @@ def section_create(
     return section
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def section_update(
-    *, section: Section, acting_user, data: dict, expected_version: int | None
+    *,
+    section: Section,
+    acting_user,
+    data: dict,
+    expected_version: int | None,
+    parent: Section | None | _Keep = KEEP,
 ) -> Section:
-    _require(section.roadmap, acting_user)
-    _require_editable(section.roadmap)
+    """The section form: number, title, group flag and, when ``parent`` differs, a new
+    place at the end of that parent. Everything is checked before anything is written, so
+    nesting a section under its own child saves nothing (not even the new title)."""
+    roadmap = section.roadmap
+    _require(roadmap, acting_user)
+    _require_editable(roadmap)
     section = _lock(Section, section.pk, expected_version, data, SECTION_FIELDS)
+    move = parent is not KEEP and getattr(parent, "pk", None) != section.parent_id
+    if move:
+        _check_move(section, roadmap, parent)
     changed = _apply(section, data, SECTION_FIELDS)
-    if not changed:
-        return section
-    section.full_clean()
-    section.version = F("version") + 1
-    section._history_user = acting_user
-    section.save(update_fields=[*changed, "version"])
-    section.refresh_from_db()
+    if changed:
+        section.full_clean()
+        section.version = F("version") + 1
+        section._history_user = acting_user
+        section.save(update_fields=[*changed, "version"])
+        section.refresh_from_db()
+    if move:
+        _item_move(section, acting_user, parent, MOVE_TO_END)
     recheck(acting_user, "change", section)
     return section
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def section_delete(*, section: Section, acting_user) -> None:
     """Delete a section; its measures and sub-sections move up to its parent, so no
     measure is lost by deleting a heading."""
@@ -396,7 +451,7 @@ def section_delete(*, section: Section, acting_user) -> None:
 # --- measures ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def measure_create(
     *, roadmap: Roadmap, acting_user, section: Section | None = None, **fields
 ) -> Measure:
@@ -417,20 +472,35 @@ def measure_create(
     return measure
 
 
+# Not durable yet: roadmaps/benchmarks.py posts the inline edit inside its own rolled-back
+# atomic block, where a durable one raises. It is still the request's only transaction.
 @transaction.atomic
 def measure_update(
-    *, measure: Measure, acting_user, data: dict, expected_version: int | None
+    *,
+    measure: Measure,
+    acting_user,
+    data: dict,
+    expected_version: int | None,
+    section: Section | None | _Keep = KEEP,
 ) -> Measure:
+    """The measure form: its fields and, when ``section`` differs, a move to the end of
+    that section, checked before anything is written."""
     roadmap = measure.roadmap
     _require(roadmap, acting_user)
     _require_editable(roadmap)
     measure = _lock(Measure, measure.pk, expected_version, data, MEASURE_FIELDS)
+    move = section is not KEEP and getattr(section, "pk", None) != measure.section_id
+    if move:
+        _check_move(measure, roadmap, section)
     changed = _apply(measure, data, MEASURE_FIELDS)
     if not changed:
+        if move:
+            _item_move(measure, acting_user, section, MOVE_TO_END)
         return measure
     derived = None
     if "deadline_text" in changed:
-        derived = _derive_schedule(measure, roadmap)
+        # The plan as read after the lock: a period change that committed meanwhile counts.
+        derived = _derive_schedule(measure, measure.roadmap)
         changed.append("schedule_kind")
     measure.full_clean()
     if "indicator" in changed:
@@ -442,6 +512,8 @@ def measure_update(
     if "responsible_text" in changed:
         _recognise_responsible(measure, roadmap)
     measure.refresh_from_db()
+    if move:
+        _item_move(measure, acting_user, section, MOVE_TO_END)
     recheck(acting_user, "change", measure)
     return measure
 
@@ -462,6 +534,9 @@ def measure_set_schedule(
         {"schedule_kind": kind, "manual_windows": windows},
         ["schedule_kind", "manual_windows"],
     )
+    # Read the plan after the lock: a period change that committed meanwhile counts.
+    roadmap = measure.roadmap
+    _require_editable(roadmap)
     if kind is None:
         measure.schedule_overridden = False
         measure.manual_windows = []
@@ -484,7 +559,7 @@ def measure_set_schedule(
     return measure
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def measure_delete(*, measure: Measure, acting_user) -> None:
     _require(measure.roadmap, acting_user)
     _require_editable(measure.roadmap)
@@ -492,24 +567,66 @@ def measure_delete(*, measure: Measure, acting_user) -> None:
     measure.delete()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def item_move(
-    *, item: Section | Measure, acting_user, parent: Section | None, position: int
+    *,
+    item: Section | Measure,
+    acting_user,
+    parent: Section | None | _Keep = KEEP,
+    position: int | None = None,
+    direction: str | None = None,
 ) -> None:
-    """Move a section or a measure to ``position`` (0-based) among the children of
-    ``parent`` (None: the top level) of the same plan; siblings are renumbered in order
-    (the written numbers stay as they are), and the bulk write is kept in history."""
+    """Move a section or a measure: into another ``parent`` (None: the top level; it goes
+    to the end there), one place ``direction="up"``/``"down"`` among its siblings, or to
+    ``position`` (0-based) among them. Siblings are renumbered in order (the written
+    numbers stay as they are), and the bulk write is kept in history."""
     roadmap = item.roadmap
     _require(roadmap, acting_user)
     _require_editable(roadmap)
+    current = item.parent if isinstance(item, Section) else item.section
+    if parent is KEEP or getattr(parent, "pk", None) == getattr(current, "pk", None):
+        parent = current
+        if direction in {"up", "down"}:
+            index = _sibling_index(item, roadmap, current)
+            position = max(index - 1, 0) if direction == "up" else index + 1
+    else:
+        position = MOVE_TO_END
+    _check_move(item, roadmap, parent)
+    _item_move(item, acting_user, parent, position or 0)
+
+
+def _sibling_index(item: Section | Measure, roadmap: Roadmap, parent: Section | None) -> int:
+    """The item's place among the children of ``parent``, in the order the table shows
+    them (sections before measures of the same order)."""
+    sections = Section.objects.filter(roadmap=roadmap, parent=parent).values_list("pk", "order")
+    measures = Measure.objects.filter(roadmap=roadmap, section=parent).values_list("pk", "order")
+    siblings = sorted(
+        [*(("section", pk, order) for pk, order in sections)]
+        + [*(("measure", pk, order) for pk, order in measures)],
+        key=lambda sibling: (sibling[2], sibling[0] == "measure", sibling[1]),
+    )
+    kind = "section" if isinstance(item, Section) else "measure"
+    keys = [(k, pk) for k, pk, _ in siblings]
+    return keys.index((kind, item.pk)) if (kind, item.pk) in keys else len(keys)
+
+
+def _check_move(item: Section | Measure, roadmap: Roadmap, parent: Section | None) -> None:
+    """A move that cannot be made, refused before anything is written."""
     if parent is not None and parent.roadmap_id != roadmap.pk:
         raise ValidationError("Нельзя перенести в раздел другого плана.")
     if isinstance(item, Section) and parent is not None:
         node = parent
         while node is not None:
             if node.pk == item.pk:
-                raise ValidationError("Нельзя вложить раздел в самого себя.")
+                raise ValidationError(
+                    "Нельзя вложить раздел в самого себя или в собственный подраздел."
+                )
             node = node.parent
+
+
+def _item_move(item: Section | Measure, acting_user, parent: Section | None, position: int):
+    """Put ``item`` at ``position`` among the children of ``parent`` (already checked)."""
+    roadmap = item.roadmap
     sections = Section.objects.select_for_update().filter(roadmap=roadmap, parent=parent)
     measures = Measure.objects.select_for_update().filter(roadmap=roadmap, section=parent)
     if isinstance(item, Section):
@@ -550,7 +667,7 @@ def item_move(
 # --- assignment --------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def measure_assign(*, measure: Measure, acting_user, mode: str, organisations=()) -> Measure:
     """Say to whom a measure applies. Chosen organisations must be within the acting
     user's reach; "all ШНОР" and "the plan's group" are resolved when read."""
@@ -603,7 +720,7 @@ def assigned_organisations(measure: Measure):
     return Organisation.objects.none()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def roadmap_set_school_group(*, roadmap: Roadmap, acting_user, schools) -> Roadmap:
     _require(roadmap, acting_user)
     schools = _visible_organisations(acting_user, schools, schools_only=True)
@@ -669,7 +786,7 @@ def template_distribute(*, template: Roadmap, acting_user, schools) -> list[Road
     return copies
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def roadmap_mark_template(*, roadmap: Roadmap, acting_user, is_template: bool) -> Roadmap:
     _require(roadmap, acting_user)
     roadmap.is_template = is_template

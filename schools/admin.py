@@ -349,7 +349,7 @@ class RegionFromMunicipalityMixin:
 
 @admin.register(Region)
 class RegionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["name", "code"]
+    list_display = ["name", "code", "time_zone"]
     search_fields = ["name"]
 
 

@@ -36,6 +36,7 @@ def school(short, full, level=SchoolLevel.SECONDARY, **flags) -> Org:
 
 REGIONS: dict[str, dict] = {
     "Краснодарский край": {
+        "time_zone": "Europe/Moscow",
         "regional": [
             Org(
                 "МОН КК",
@@ -179,6 +180,7 @@ REGIONS: dict[str, dict] = {
         },
     },
     "Оренбургская область": {
+        "time_zone": "Asia/Yekaterinburg",
         "regional": [
             Org(
                 "Минобр Оренбургской области",
@@ -244,6 +246,7 @@ REGIONS: dict[str, dict] = {
         },
     },
     "Новосибирская область": {
+        "time_zone": "Asia/Novosibirsk",
         "regional": [
             Org(
                 "Минобрнауки НСО",
@@ -399,7 +402,9 @@ def seed_demo() -> dict[str, int]:
     """Create or update the demo world; returns counts of what is there."""
     by_short: dict[str, Organisation] = {}
     for region_name, spec in REGIONS.items():
-        region, _ = Region.objects.get_or_create(name=region_name)
+        region, _ = Region.objects.update_or_create(
+            name=region_name, defaults={"time_zone": spec["time_zone"]}
+        )
         for org in spec["regional"]:
             by_short[org.short] = _organisation(region, None, org)
         for municipality_name, orgs in spec["municipalities"].items():

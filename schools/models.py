@@ -13,6 +13,7 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core.fields import CleanCharField
+from core.timezones import DEFAULT_TIME_ZONE, validate_time_zone
 
 from .constants import OrganisationKind, Role, SchoolLevel
 from .querysets import (
@@ -30,6 +31,14 @@ class Region(models.Model):
 
     name = CleanCharField("название", max_length=200, unique=True)
     code = CleanCharField("код", max_length=10, blank=True)
+    # "Today", "overdue" and due dates of the region's plans are days of this zone.
+    time_zone = CleanCharField(
+        "часовой пояс",
+        max_length=64,
+        default=DEFAULT_TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text="Название по базе IANA: Europe/Moscow, Asia/Yekaterinburg, Asia/Novosibirsk.",
+    )
 
     objects = RegionQuerySet.as_manager()
     history = HistoricalRecords()

@@ -79,6 +79,11 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Keep a connection per worker thread for a minute instead of opening one per request;
+    # the health check re-opens it when PostgreSQL dropped it in between.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The demo under concurrent users: WAL lets readers run beside the one writer, a busy
     # timeout makes a writer wait for the lock instead of failing with "database is locked",

@@ -2,7 +2,7 @@
 
 Pure Python (no Django): ``readers`` turn a file into rows and the text around the table,
 ``structure`` recognises the header, sections, measures and page-break debris, ``header``
-reads the approval block, title, period and agreements. Every failure is an
+reads the approval block, title, period and concurrences. Every failure is an
 ``ImportFileError`` with a message for the person who uploaded the file. ``sandbox``
 runs the same parse in a child process bounded in CPU time and memory (``parse_bounded``):
 the only way uploads are parsed by the product.

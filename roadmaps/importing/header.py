@@ -1,11 +1,11 @@
-"""The text around the table: approval block, title and subtitle, period, agreements."""
+"""The text around the table: approval block, title and subtitle, period, concurrences."""
 
 from __future__ import annotations
 
 import datetime
 import re
 
-from .model import Agreement, Approval
+from .model import Approval, ParsedConcurrence
 
 APPROVAL_WORD = re.compile(r"^\s*(УТВЕРЖДАЮ|УТВЕРЖДЕН[АЫО]?)\s*:?\s*$", re.IGNORECASE)
 AGREED_WORD = re.compile(r"^\s*СОГЛАСОВАН[АЫО]?\s*:?\s*$", re.IGNORECASE)
@@ -164,8 +164,8 @@ def _organisation_nominative(text: str) -> str:
     return text
 
 
-def parse_agreements(lines: list[str]) -> list[Agreement]:
-    agreements = []
+def parse_concurrences(lines: list[str]) -> list[ParsedConcurrence]:
+    concurrences = []
     stripped = [line.strip() for line in lines]
     for index, line in enumerate(stripped):
         if not AGREED_WORD.match(line):
@@ -179,8 +179,8 @@ def parse_agreements(lines: list[str]) -> list[Agreement]:
             if following and (DATE_LINE.match(following) or parse_date(following)):
                 break
         position, organisation, name, date_text = _signature_block(block)
-        agreements.append(
-            Agreement(
+        concurrences.append(
+            ParsedConcurrence(
                 position=position,
                 organisation=organisation,
                 name=name,
@@ -188,7 +188,7 @@ def parse_agreements(lines: list[str]) -> list[Agreement]:
                 date=parse_date(date_text),
             )
         )
-    return agreements
+    return concurrences
 
 
 PERIOD_PATTERNS = [

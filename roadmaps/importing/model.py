@@ -29,7 +29,7 @@ class Approval:
 
 
 @dataclass
-class Agreement:
+class ParsedConcurrence:
     """A «СОГЛАСОВАНО» block under the table."""
 
     position: str = ""
@@ -115,7 +115,7 @@ class ParsedPlan:
     period: tuple[datetime.date, datetime.date] | None = None
     period_text: str = ""
     approval: Approval = field(default_factory=Approval)
-    agreements: list[Agreement] = field(default_factory=list)
+    concurrences: list[ParsedConcurrence] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     header_cells: list[str] = field(default_factory=list)
     mapping: dict[int, str] = field(default_factory=dict)
@@ -160,9 +160,9 @@ class ParsedPlan:
                 **asdict(self.approval),
                 "date": self.approval.date.isoformat() if self.approval.date else None,
             },
-            "agreements": [
+            "concurrences": [
                 {**asdict(a), "date": a.date.isoformat() if a.date else None}
-                for a in self.agreements
+                for a in self.concurrences
             ],
             "columns": self.columns,
             "header_cells": self.header_cells,
@@ -181,8 +181,10 @@ class ParsedPlan:
             period=tuple(_date(d) for d in data["period"]) if data["period"] else None,
             period_text=data["period_text"],
             approval=Approval(**approval),
-            agreements=[
-                Agreement(**{**a, "date": _date(a.get("date"))}) for a in data["agreements"]
+            # Previews stored before the rename keep the old key.
+            concurrences=[
+                ParsedConcurrence(**{**a, "date": _date(a.get("date"))})
+                for a in data.get("concurrences", data.get("agreements", []))
             ],
             columns=list(data["columns"]),
             header_cells=list(data["header_cells"]),
@@ -201,7 +203,7 @@ class ParsedPlan:
             "subtitle": self.subtitle,
             "period": [d.isoformat() for d in self.period] if self.period else None,
             "approval": self.approval.to_json(),
-            "agreements": [a.to_json() for a in self.agreements],
+            "concurrences": [a.to_json() for a in self.concurrences],
             "columns": self.columns,
             "sections": [s.to_json() for s in self.sections],
             "measures": [m.to_json() for m in self.measures],

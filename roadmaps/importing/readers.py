@@ -555,7 +555,7 @@ def read_docx(data: bytes) -> RawDocument:
     if not tables:
         raise ImportFileError("В документе нет таблицы с мероприятиями.")
     # The plan table is the largest one (documents sometimes carry small layout tables,
-    # e.g. the approval and agreement blocks side by side).
+    # e.g. the approval and concurrence blocks side by side).
     plan_table = max(tables, key=lambda table: table.direct_rows)
     result = RawDocument()
     seen_table = False
@@ -689,7 +689,7 @@ def _grid(values: list[list[str]]) -> RawDocument:
             continue
         started = True
         result.rows.append(RawRow(cells=row, index=index))
-    # Single-cell rows after the last row of the table are the text under it (agreements).
+    # Single-cell rows after the last row of the table are the text under it (concurrences).
     while (
         result.rows
         and len([c for c in result.rows[-1].cells if c]) == 1

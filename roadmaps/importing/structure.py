@@ -8,7 +8,7 @@ import datetime
 import re
 
 from .errors import ImportFileError
-from .header import parse_agreements, parse_approval, parse_period, title_block
+from .header import parse_approval, parse_concurrences, parse_period, title_block
 from .model import ParsedMeasure, ParsedPlan, ParsedSection, Warning
 from .readers import RawDocument, RawRow
 
@@ -351,7 +351,7 @@ def _header(plan: ParsedPlan, document: RawDocument) -> None:
                     f"Период не указан в заголовке — принят {plan.period[0]:%d.%m.%Y}–{plan.period[1]:%d.%m.%Y} по годам в плане. Проверьте.",
                 )
             )
-    plan.agreements = parse_agreements(document.after) or parse_agreements(document.before)
+    plan.concurrences = parse_concurrences(document.after) or parse_concurrences(document.before)
 
 
 def _period_from_contents(plan: ParsedPlan) -> tuple[datetime.date, datetime.date] | None:

@@ -80,3 +80,73 @@ def test_inline_add_of_a_measure_in_a_section(live_server, page, world):
     assert "Назначение координатора" in table
     assert "до 31.10.2020" in table
     assert Measure.objects.get(roadmap=roadmap).section == section
+
+
+def test_keyboard_editing_and_controls_bound_to_every_row(live_server, page, world):
+    """The edit controls come once per page and are bound to rows by id: every row has
+    them, with its own id, after the first load, after an inline edit is cancelled or
+    saved, and after the whole table is swapped (a move). Enter edits, Esc cancels."""
+    coordinator = world.user("municipal_coordinator")
+    roadmap = services.roadmap_create(
+        acting_user=coordinator,
+        owner=world.authority,
+        title="Дорожная карта",
+        period_start=datetime.date(2020, 1, 1),
+        period_end=datetime.date(2022, 12, 31),
+    )
+    section = services.section_create(
+        roadmap=roadmap, acting_user=coordinator, title="Организационные мероприятия", number="1."
+    )
+    first, second = (
+        services.measure_create(
+            roadmap=roadmap,
+            acting_user=coordinator,
+            section=section,
+            number=f"1.{n}.",
+            title=title,
+            deadline_text="Сентябрь 2020",
+        )
+        for n, title in ((1, "Создание рабочей группы"), (2, "Семинар для заместителей"))
+    )
+    login(page, live_server, coordinator)
+    page.goto(f"{live_server.url}/roadmaps/{roadmap.pk}/")
+
+    def controls_of(measure):
+        row = page.locator(f"#measure-{measure.pk}")
+        assert row.get_by_role("button", name="Изменить").get_attribute("hx-get") == (
+            f"/roadmaps/measures/{measure.pk}/edit/"
+        )
+        assert row.get_by_role("link", name="История").get_attribute("href") == (
+            f"/roadmaps/measures/{measure.pk}/history/"
+        )
+        assert row.locator("input[name=id]").get_attribute("value") == str(measure.pk)
+
+    controls_of(first)
+    controls_of(second)
+    assert (
+        page.locator(f"#section-{section.pk}")
+        .get_by_role("button", name="Изменить")
+        .get_attribute("hx-get")
+        == f"/roadmaps/sections/{section.pk}/edit/"
+    )
+    # Every row's text is in the page itself (the browser's search finds it).
+    table = page.locator("#plan-table").inner_text()
+    assert "Создание рабочей группы" in table
+    assert "Семинар для заместителей" in table
+
+    # Enter on a focused row opens its editor; Escape brings the row back, controls bound.
+    page.locator(f"#measure-{second.pk}").focus()
+    page.keyboard.press("Enter")
+    editor = page.locator(f"#measure-{second.pk} form.inline-edit")
+    editor.get_by_label("Мероприятие").wait_for()
+    editor.get_by_label("Мероприятие").press("Escape")
+    page.wait_for_selector(f"#measure-{second.pk}:not(.editing) td.row-actions button")
+    controls_of(second)
+
+    # A move swaps the whole table: the new rows get their controls again.
+    page.locator(f"#measure-{second.pk}").get_by_role("button", name="Переместить выше").click()
+    page.wait_for_selector(f"#measure-{second.pk} + #measure-{first.pk}")
+    page.wait_for_selector(f"#measure-{first.pk} td.row-actions button")
+    controls_of(first)
+    controls_of(second)
+    assert Measure.objects.get(pk=second.pk).order < Measure.objects.get(pk=first.pk).order

@@ -16,7 +16,7 @@ needs_samples = pytest.mark.skipif(
     not SAMPLES.exists(), reason="../shared/samples is not beside the repository"
 )
 NAMES = ["novokubansky-cro-2019-2022", "ponomarevsky-order-2020", "municipal-resources-2020"]
-COMPARED = ("title", "subtitle", "period", "approval", "agreements", "sections", "measures")
+COMPARED = ("title", "subtitle", "period", "approval", "concurrences", "sections", "measures")
 
 
 def imported(world, name):
@@ -87,20 +87,20 @@ def _write_around_the_fields(model, pk, **values):
 
 @pytest.fixture
 def dirty_plan(world):
-    from roadmaps.models import Measure, Roadmap, RoadmapAgreement
+    from roadmaps.models import Measure, PlanConcurrence, Roadmap
     from tests.roadmaps.factories import MeasureFactory, RoadmapFactory, SectionFactory
 
     roadmap = RoadmapFactory(owner=world.school, approval_name="Иванов И. И.")
     section = SectionFactory(roadmap=roadmap, number="1.", title="Раздел")
     measure = MeasureFactory(roadmap=roadmap, section=section, number="1.1.")
-    agreement = RoadmapAgreement.objects.create(roadmap=roadmap, name="Петров П. П.")
+    concurrence = PlanConcurrence.objects.create(roadmap=roadmap, name="Петров П. П.")
     _write_around_the_fields(
         Measure, measure.pk, title=WORD_TEXT, responsible_text="Директор\x0cЗавуч\x1f"
     )
     _write_around_the_fields(
         Roadmap, roadmap.pk, title="План\x0bна 2020 год\x02", approval_name="Иванов\x0bИ. И."
     )
-    _write_around_the_fields(RoadmapAgreement, agreement.pk, name="Петров\x0b\x03П. П.")
+    _write_around_the_fields(PlanConcurrence, concurrence.pk, name="Петров\x0b\x03П. П.")
     measure.refresh_from_db()
     assert measure.title == WORD_TEXT
     return roadmap

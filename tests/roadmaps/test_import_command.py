@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from roadmaps.models import (
     Measure,
     MeasureWindow,
+    PlanConcurrence,
     Roadmap,
-    RoadmapAgreement,
     RoadmapImport,
     Section,
 )
@@ -40,7 +40,7 @@ def test_json_of_the_network_plan(world):
     assert data["title"] == "ДОРОЖНАЯ КАРТА"
     assert data["period"] == ["2019-01-01", "2022-12-31"]
     assert data["approval"]["name"] == "С.В. Давыденко"
-    assert len(data["agreements"]) == 5
+    assert len(data["concurrences"]) == 5
     first = data["sections"][0]
     assert (first["number"], first["title"]) == ("1.", "Организационные мероприятия")
     measure = first["measures"][0]
@@ -67,7 +67,7 @@ def test_import_writes_the_whole_plan_once(world):
     assert Measure.objects.filter(roadmap=roadmap).count() == 39
     assert Measure.objects.filter(roadmap=roadmap, number="4.14.").count() == 2
     assert MeasureWindow.objects.filter(measure__roadmap=roadmap).exists()
-    assert RoadmapAgreement.objects.filter(roadmap=roadmap).count() == 5
+    assert PlanConcurrence.objects.filter(roadmap=roadmap).count() == 5
     record = RoadmapImport.objects.get(roadmap=roadmap)
     assert record.file_name == "novokubansky-cro-2019-2022.txt"
     assert len(record.sha256) == 64

@@ -714,7 +714,7 @@ def test_novokubansky_header(ext):
         "date": "« 12 » _____ 2019 г.",
         "order": "",
     }
-    assert [a.to_json() for a in plan.agreements] == [
+    assert [a.to_json() for a in plan.concurrences] == [
         {
             "position": "Директор МКУ «ЦРО и ОК»",
             "organisation": "муниципального образования г. Армавир",
@@ -813,7 +813,7 @@ def test_ponomarevsky_order_header(ext):
         "date": "2020-09-10",
         "order": "приказ от 10.09.2020 № 01-10/142-2",
     }
-    assert plan.agreements == []
+    assert plan.concurrences == []
     # The order states no period: it is taken from the years in the plan, with a warning.
     assert plan.period == (datetime.date(2020, 1, 1), datetime.date(2021, 12, 31))
     assert any(w.row == 0 and "Период не указан" in w.message for w in plan.warnings)
@@ -836,7 +836,7 @@ def test_resources_plan_group_row_and_header(ext):
         "date": None,
         "order": "",
     }
-    assert plan.agreements == []
+    assert plan.concurrences == []
     # No period in the title: the group row «2020 год» gives it, with a warning.
     assert plan.period == (datetime.date(2020, 1, 1), datetime.date(2020, 12, 31))
     assert any("Период не указан" in w.message for w in plan.warnings)

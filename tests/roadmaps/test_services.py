@@ -409,3 +409,202 @@ def test_recheck_after_the_write_rolls_the_write_back(world, roadmap, coordinato
     assert not roadmap.sections.exists()
     roadmap.refresh_from_db()
     assert roadmap.is_template is False
+
+
+# --- one request, one service, one transaction ----------------------------------------
+
+
+def test_nesting_a_section_under_its_own_child_saves_nothing(roadmap, coordinator):
+    parent = services.section_create(
+        roadmap=roadmap, acting_user=coordinator, title="Раздел 3", number="3."
+    )
+    child = services.section_create(
+        roadmap=roadmap, acting_user=coordinator, title="Раздел 3.2", number="3.2.", parent=parent
+    )
+    with pytest.raises(ValidationError) as error:
+        services.section_update(
+            section=parent,
+            acting_user=coordinator,
+            data={"number": "3.", "title": "Новое название", "is_group": False},
+            expected_version=parent.version,
+            parent=child,
+        )
+    assert "собственный подраздел" in " ".join(error.value.messages)
+    saved = Section.objects.get(pk=parent.pk)
+    assert (saved.title, saved.version, saved.parent_id) == ("Раздел 3", parent.version, None)
+    assert saved.history.count() == 1
+
+
+def test_section_title_and_place_change_in_one_service(roadmap, coordinator):
+    first = services.section_create(roadmap=roadmap, acting_user=coordinator, title="Раздел 1")
+    second = services.section_create(roadmap=roadmap, acting_user=coordinator, title="Раздел 2")
+    services.section_update(
+        section=second,
+        acting_user=coordinator,
+        data={"number": "1.1.", "title": "Подраздел", "is_group": False},
+        expected_version=second.version,
+        parent=first,
+    )
+    saved = Section.objects.get(pk=second.pk)
+    assert (saved.title, saved.parent_id) == ("Подраздел", first.pk)
+
+
+def test_a_stale_section_edit_does_not_move_it_either(roadmap, coordinator):
+    first = services.section_create(roadmap=roadmap, acting_user=coordinator, title="Раздел 1")
+    second = services.section_create(roadmap=roadmap, acting_user=coordinator, title="Раздел 2")
+    with pytest.raises(services.EditConflict):
+        services.section_update(
+            section=second,
+            acting_user=coordinator,
+            data={"number": "", "title": "Подраздел", "is_group": False},
+            expected_version=second.version - 1,
+            parent=first,
+        )
+    assert Section.objects.get(pk=second.pk).parent_id is None
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda roadmap, user: services.roadmap_update(
+            roadmap=roadmap, acting_user=user, data={"title": "Другое"}, expected_version=None
+        ),
+        lambda roadmap, user: services.roadmap_duplicate(
+            roadmap=roadmap,
+            acting_user=user,
+            title="Копия",
+            period_start=D(2023, 1, 1),
+            period_end=D(2023, 12, 31),
+        ),
+        lambda roadmap, user: services.section_create(roadmap=roadmap, acting_user=user, title="Р"),
+        lambda roadmap, user: services.roadmap_mark_template(
+            roadmap=roadmap, acting_user=user, is_template=True
+        ),
+    ],
+    ids=["roadmap_update", "roadmap_duplicate", "section_create", "roadmap_mark_template"],
+)
+def test_services_own_a_durable_transaction(roadmap, coordinator, call):
+    """Each is the whole change of one request: nested in another transaction, Django
+    refuses it rather than let a caller chain two services into a half-applied change."""
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        call(roadmap, coordinator)
+
+
+def test_a_plan_created_as_a_template_is_written_once(world, coordinator):
+    roadmap = services.roadmap_create(
+        acting_user=coordinator,
+        owner=world.authority,
+        title="Шаблон плана школы",
+        period_start=D(2025, 9, 1),
+        period_end=D(2026, 5, 31),
+        is_template=True,
+    )
+    assert Roadmap.objects.get(pk=roadmap.pk).is_template
+    assert roadmap.history.count() == 1
+
+
+def test_move_up_and_down_is_worked_out_by_the_service(roadmap, coordinator):
+    section = services.section_create(roadmap=roadmap, acting_user=coordinator, title="Раздел")
+    a, b, c = (
+        services.measure_create(
+            roadmap=roadmap, acting_user=coordinator, section=section, title=title
+        )
+        for title in ("А", "Б", "В")
+    )
+
+    def order():
+        return list(
+            Measure.objects.filter(section=section)
+            .order_by("order")
+            .values_list("title", flat=True)
+        )
+
+    services.item_move(item=c, acting_user=coordinator, direction="up")
+    assert order() == ["А", "В", "Б"]
+    services.item_move(item=Measure.objects.get(pk=a.pk), acting_user=coordinator, direction="down")
+    assert order() == ["В", "А", "Б"]
+    services.item_move(item=Measure.objects.get(pk=b.pk), acting_user=coordinator, direction="down")
+    assert order() == ["В", "А", "Б"]  # already the last one
+
+
+def test_measure_edit_and_move_in_one_service_and_a_refused_move_saves_nothing(
+    world, roadmap, coordinator
+):
+    section = services.section_create(roadmap=roadmap, acting_user=coordinator, title="Раздел")
+    measure = services.measure_create(roadmap=roadmap, acting_user=coordinator, title="Семинар")
+    measure = services.measure_update(
+        measure=measure,
+        acting_user=coordinator,
+        data={"title": "Вебинар"},
+        expected_version=measure.version,
+        section=section,
+    )
+    saved = Measure.objects.get(pk=measure.pk)
+    assert (saved.title, saved.section_id) == ("Вебинар", section.pk)
+    other = services.roadmap_create(
+        acting_user=coordinator,
+        owner=world.centre,
+        title="План ЦРО",
+        period_start=D(2020, 1, 1),
+        period_end=D(2020, 12, 31),
+    )
+    foreign = services.section_create(roadmap=other, acting_user=coordinator, title="Чужой")
+    with pytest.raises(ValidationError):
+        services.measure_update(
+            measure=saved,
+            acting_user=coordinator,
+            data={"title": "Конференция"},
+            expected_version=saved.version,
+            section=foreign,
+        )
+    again = Measure.objects.get(pk=measure.pk)
+    assert (again.title, again.section_id, again.version) == (
+        "Вебинар",
+        section.pk,
+        saved.version,
+    )
+
+
+def test_a_copy_of_a_copy_keeps_the_contents(roadmap, coordinator):
+    section = services.section_create(roadmap=roadmap, acting_user=coordinator, title="Раздел")
+    services.measure_create(
+        roadmap=roadmap,
+        acting_user=coordinator,
+        section=section,
+        title="Семинар",
+        deadline_text="Сентябрь",
+    )
+    copy = services.roadmap_duplicate(
+        roadmap=roadmap,
+        acting_user=coordinator,
+        title="План на 2023 год",
+        period_start=D(2023, 1, 1),
+        period_end=D(2023, 12, 31),
+    )
+    copy_of_copy = services.roadmap_duplicate(
+        roadmap=copy,
+        acting_user=coordinator,
+        title="План на 2024 год",
+        period_start=D(2024, 1, 1),
+        period_end=D(2024, 12, 31),
+    )
+    copied = Measure.objects.get(roadmap=copy_of_copy)
+    assert copied.section.title == "Раздел"
+    assert windows(copied) == [(D(2024, 9, 1), D(2024, 9, 30))]
+
+
+def test_duplicate_with_a_reversed_period_is_refused_and_writes_nothing(roadmap, coordinator):
+    services.measure_create(roadmap=roadmap, acting_user=coordinator, title="Семинар")
+    before = Roadmap.objects.count(), Measure.objects.count()
+    with pytest.raises(ValidationError) as error:
+        services.roadmap_duplicate(
+            roadmap=roadmap,
+            acting_user=coordinator,
+            title="План",
+            period_start=D(2024, 12, 31),
+            period_end=D(2024, 1, 1),
+        )
+    assert "раньше" in str(error.value)
+    assert (Roadmap.objects.count(), Measure.objects.count()) == before
