@@ -1,7 +1,7 @@
 """Form fields and a form mixin that keep hostile input away from the ORM and text clean.
 
 ``HardenedFormMixin`` (applied to every form of the project through
-``schools.forms.BootstrapMixin``) swaps the plain Django fields of a form for the twins
+``BootstrapMixin`` below) swaps the plain Django fields of a form for the twins
 below: text goes through core.text.clean_text, a model choice whose id is not an integer in
 the database's range (25 digits, negative, "1e5", "١٢", "NaN") is an ordinary form error,
 and plain integer fields are limited to the 64-bit range.
@@ -83,3 +83,24 @@ class HardenedFormMixin:
                     field.validators.append(MaxValueValidator(MAX_ID))
                 if field.min_value is None:
                     field.validators.append(MinValueValidator(MIN_INT))
+
+
+class BootstrapMixin(HardenedFormMixin):
+    """Bootstrap classes on every widget, so templates render fields as they are; the
+    hardened fields of core.forms (clean text, ids checked before the ORM) for every form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(
+                widget, (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.HiddenInput)
+            ):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from .importing.columns import DEFAULT_KEYS, LABELS
+
 
 class RoadmapLevel(models.TextChoices):
     MUNICIPAL = "municipal", "Муниципальный план"
@@ -42,17 +44,10 @@ class AssignmentMode(models.TextChoices):
     PLAN_GROUP = "plan_group", "Группа школ плана"
 
 
-# Columns a plan may show, in the order of the document; keys match Measure fields.
-COLUMNS = [
-    ("number", "№ п/п"),
-    ("title", "Мероприятие"),
-    ("deadline_text", "Сроки"),
-    ("audience", "Целевая аудитория, исполнители"),
-    ("responsible_text", "Ответственные"),
-    ("result", "Предполагаемый результат"),
-    ("status_text", "Отметка об исполнении"),
-]
-DEFAULT_COLUMNS = ["number", "title", "deadline_text", "audience", "responsible_text", "result"]
+# Columns a plan may show, in the order of the document; keys match Measure fields. One
+# vocabulary with the export and the import (roadmaps/importing/columns.py).
+COLUMNS = list(LABELS.items())
+DEFAULT_COLUMNS = list(DEFAULT_KEYS)
 
 # The plan's header and passport as a person edits them (form and service share it).
 ROADMAP_HEADER_FIELDS = [

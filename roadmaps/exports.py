@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import io
 
+from core.cells import escape_cell
 from core.text import clean_text
-from schools.resources import escape_cell
 
 from . import selectors
-from .constants import COLUMNS
+from .importing.columns import LABELS
 from .models import Roadmap
-
-LABELS = dict(COLUMNS)
-FIELD_OF = {"responsible_text": "responsible_text"}
 
 
 def _text(value) -> str:

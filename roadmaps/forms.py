@@ -3,8 +3,8 @@ person may use."""
 
 from django import forms
 
+from core.forms import BootstrapMixin
 from monitoring.models import Indicator
-from schools.forms import BootstrapMixin
 from schools.models import Organisation
 
 from .constants import COLUMNS, ROADMAP_HEADER_FIELDS, AssignmentMode, ScheduleKind

@@ -18,9 +18,10 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
+from core.forms import BootstrapMixin
 from schools.access import get_object_for_user, has_verb
-from schools.forms import BootstrapMixin
 from schools.models import Organisation
 
 from .importing.model import ParsedPlan
@@ -214,10 +215,9 @@ def roadmap_import_status(request, pk):
     """The small status fragment the preview page polls while the file is parsed; once
     the job is finished it asks htmx to reload the page (which then shows the preview)."""
     job = _job(request, pk)
-    response = render(request, "roadmaps/roadmap_import_preview.html#status", {"job": job})
     if job.is_finished:
-        response["HX-Refresh"] = "true"
-    return response
+        return HttpResponseClientRefresh()
+    return render(request, "roadmaps/roadmap_import_preview.html#status", {"job": job})
 
 
 @login_required

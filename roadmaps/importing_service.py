@@ -29,6 +29,7 @@ from schools.constants import OrganisationKind
 from . import schedules
 from .constants import RoadmapLevel
 from .importing import ImportFileError, parse_bounded
+from .importing.columns import LABELS as COLUMN_LABELS
 from .importing.model import ParsedMeasure, ParsedPlan, ParsedSection
 from .importing.structure import check_mapping
 from .models import (
@@ -46,15 +47,6 @@ logger = logging.getLogger(__name__)
 IMPORT_VERB = "roadmaps.import_roadmap"
 GONE_MESSAGE = "Загруженный файл уже удалён. Загрузите его ещё раз."
 
-COLUMN_FIELDS = {
-    "number": "number",
-    "title": "title",
-    "deadline_text": "deadline_text",
-    "audience": "audience",
-    "responsible": "responsible_text",
-    "result": "result",
-    "status_text": "status_text",
-}
 LEVEL_BY_KIND = {
     OrganisationKind.SCHOOL: RoadmapLevel.SCHOOL,
     OrganisationKind.METHOD_CENTRE: RoadmapLevel.CENTRE,
@@ -91,7 +83,7 @@ def with_organisation_warnings(plan: ParsedPlan, known_short_names: set[str]) ->
 
     known = {name.lower() for name in known_short_names}
     for measure in plan.all_measures():
-        for name in dict.fromkeys(ORGANISATION_NAME.findall(measure.responsible)):
+        for name in dict.fromkeys(ORGANISATION_NAME.findall(measure.responsible_text)):
             if name.lower() not in known:
                 plan.warnings.append(
                     Warning(measure.row, f"Организация «{name}» не найдена в справочнике.")
@@ -143,7 +135,7 @@ def roadmap_import(
         approval_date=approval.date,
         approval_date_text=approval.date_text,
         approval_order=approval.order,
-        columns=[COLUMN_FIELDS[c] for c in plan.columns if c in COLUMN_FIELDS],
+        columns=[c for c in plan.columns if c in COLUMN_LABELS],
         created_by=acting_user,
     )
     roadmap.full_clean()
@@ -210,27 +202,14 @@ def roadmap_import(
 
 def _link_responsible(roadmap: Roadmap, measures: list[Measure]) -> None:
     """Link the organisations named in «Ответственные» (by short name), as editing does."""
-    from django.db.models import Q
+    from schools.selectors import match_responsible, responsible_candidates
 
-    from schools.models import Organisation
-
-    owner = roadmap.owner
-    scope = Q(municipality__isnull=True)
-    if owner.municipality_id:
-        scope |= Q(municipality_id=owner.municipality_id)
-    candidates = [
-        (org.pk, org.short_name.lower())
-        for org in Organisation.objects.filter(
-            scope, region_id=owner.region_id, is_active=True
-        ).only("pk", "short_name")
-        if org.short_name
-    ]
+    candidates = responsible_candidates(roadmap.owner)
     through = Measure.responsible_organisations.through
     links = [
         through(measure_id=measure.pk, organisation_id=org_id)
         for measure in measures
-        for org_id, name in candidates
-        if name in (measure.responsible_text or "").lower()
+        for org_id in match_responsible(measure.responsible_text, candidates)
     ]
     through.objects.bulk_create(links)
 
@@ -245,7 +224,7 @@ def _measure(
         title=parsed.title or "(без текста)",
         deadline_text=parsed.deadline_text,
         audience=parsed.audience,
-        responsible_text=parsed.responsible,
+        responsible_text=parsed.responsible_text,
         result=parsed.result,
         status_text=parsed.status_text,
         order=order,

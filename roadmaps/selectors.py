@@ -46,8 +46,11 @@ class Row:
     depth: int
     children: list = field(default_factory=list)
     # A measure's due dates as the table shows them (dd.mm.yyyy, at most SHOWN_DATES),
-    # how many windows it has and how many dates are not shown.
+    # whether each shown date's window is flagged «срок изменён» (kept for what is
+    # recorded against it, no longer in the schedule), how many windows its schedule has
+    # (flagged ones are not part of it) and how many dates are not shown.
     dates: list[str] = field(default_factory=list)
+    changed: list[bool] = field(default_factory=list)
     window_count: int = 0
     more: int = 0
     # Filled by the view for the table: the id and depth as text (a number in a template
@@ -61,23 +64,26 @@ class Row:
 SHOWN_DATES = 6
 
 
-def _due_dates(measures: list[Measure], windows) -> dict[int, list[datetime.date]]:
-    """Due dates per measure id, in order, from ``(measure_id, due_on)`` pairs."""
+def _due_dates(measures: list[Measure], windows) -> dict[int, list[tuple[datetime.date, bool]]]:
+    """Due dates and their «срок изменён» flags per measure id, in order, from
+    ``(measure_id, due_on, schedule_changed)`` rows."""
     wanted = {measure.pk: [] for measure in measures}
-    for measure_id, due_on in windows:
+    for measure_id, due_on, changed in windows:
         dates = wanted.get(measure_id)
         if dates is not None:
-            dates.append(due_on)
+            dates.append((due_on, changed))
     return wanted
 
 
-def _measure_row(measure: Measure, depth: int, dates: list[datetime.date]) -> Row:
+def _measure_row(measure: Measure, depth: int, dates: list[tuple[datetime.date, bool]]) -> Row:
+    shown = dates[:SHOWN_DATES]
     return Row(
         "measure",
         measure,
         depth,
-        dates=[f"{due:%d.%m.%Y}" for due in dates[:SHOWN_DATES]],
-        window_count=len(dates),
+        dates=[f"{due:%d.%m.%Y}" for due, _ in shown],
+        changed=[changed for _, changed in shown],
+        window_count=sum(1 for _, changed in dates if not changed),
         more=max(0, len(dates) - SHOWN_DATES),
     )
 
@@ -123,7 +129,7 @@ def plan_rows(
         measures,
         MeasureWindow.objects.filter(measure__roadmap=roadmap)
         .order_by("measure_id", "due_on")
-        .values_list("measure_id", "due_on")
+        .values_list("measure_id", "due_on", "schedule_changed")
         if measures
         else (),
     )
@@ -176,21 +182,17 @@ def _filter_measures(qs, sections: list[Section], filters: PlanFilters, roadmap:
         ).distinct()
     # The plan's own calendar day, read only when a date filter needs it.
     today = plan_today(roadmap) if filters.due_this_month or filters.overdue else None
+    # A window flagged «срок изменён» is no longer in the schedule: it is neither due nor
+    # overdue, only kept for what is recorded against it.
+    scheduled = MeasureWindow.objects.filter(measure=OuterRef("pk"), schedule_changed=False)
     if filters.due_this_month:
         first = today.replace(day=1)
         last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
-        qs = qs.filter(
-            Exists(
-                MeasureWindow.objects.filter(measure=OuterRef("pk"), due_on__range=(first, last))
-            )
-        )
+        qs = qs.filter(Exists(scheduled.filter(due_on__range=(first, last))))
     if filters.overdue:
         # Until execution marks exist, a measure is overdue when a due date has passed and
         # the completion column is empty.
-        qs = qs.filter(
-            Exists(MeasureWindow.objects.filter(measure=OuterRef("pk"), due_on__lt=today)),
-            status_text="",
-        )
+        qs = qs.filter(Exists(scheduled.filter(due_on__lt=today)), status_text="")
     if filters.unscheduled:
         qs = qs.filter(schedule_kind=ScheduleKind.UNSCHEDULED)
     return qs
@@ -379,7 +381,10 @@ def plan_row(
     ``obj`` is the row when the caller already holds it (of this plan).
 
     Queries: section parents, the row (unless given), its due dates (for a measure) (2-3)."""
-    parents = dict(Section.objects.filter(roadmap=roadmap).values_list("pk", "parent_id"))
+    # Unordered: the default ordering of sections joins the plan for nothing here.
+    parents = dict(
+        Section.objects.filter(roadmap=roadmap).order_by().values_list("pk", "parent_id")
+    )
     if obj is not None and (obj.pk != pk or obj.roadmap_id != roadmap.pk):
         obj = None
     if obj is None and kind == "section":
@@ -397,7 +402,7 @@ def plan_row(
         dates = list(
             MeasureWindow.objects.filter(measure=obj)
             .order_by("due_on")
-            .values_list("due_on", flat=True)
+            .values_list("due_on", "schedule_changed")
         )
         return _measure_row(obj, depth, dates)
     return Row(kind, obj, depth)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max
 from simple_history.utils import bulk_update_with_history
 
 from schools.access import FORBIDDEN_MESSAGE, recheck
@@ -93,6 +93,28 @@ def _lock(model, pk: int, expected_version: int | None, submitted: dict, fields:
     return obj
 
 
+def mark_change_checked(obj, user):
+    """Record that ``obj`` was loaded through ``for_user(user, "change")``: the proof a
+    service accepts instead of checking the plan again before its write. Tied to this
+    very person object (one request); ``recheck`` after the write still decides."""
+    obj._change_checked_for = user
+    return obj
+
+
+def _change_checked(obj, user) -> bool:
+    return user is not None and getattr(obj, "_change_checked_for", None) is user
+
+
+def _reuse_loaded(obj, loaded, *names: str) -> None:
+    """Take over related rows the caller already loaded (same ids) instead of reading them
+    again: a section never changes plan, so the one in hand is as good as a fresh one."""
+    for name in names:
+        field = obj._meta.get_field(name)
+        same = getattr(loaded, field.attname) == getattr(obj, field.attname)
+        if same and field.is_cached(loaded):
+            field.set_cached_value(obj, field.get_cached_value(loaded))
+
+
 def _apply(obj, data: dict, fields: list[str]) -> list[str]:
     changed = []
     for name in fields:
@@ -153,22 +175,10 @@ def _require_indicator(measure: Measure, user) -> None:
 def _recognise_responsible(measure: Measure, roadmap: Roadmap) -> None:
     """Link the organisations named in «Ответственные» (by their short names as written),
     among the plan owner's municipality and the regional bodies. The text stays as is."""
-    from schools.models import Organisation
+    from schools.selectors import match_responsible, responsible_candidates
 
-    text = (measure.responsible_text or "").lower()
-    owner = roadmap.owner
-    candidates = Organisation.objects.filter(region_id=owner.region_id, is_active=True)
-    candidates = candidates.filter(
-        Q(municipality_id=owner.municipality_id) | Q(municipality__isnull=True)
-        if owner.municipality_id
-        else Q(municipality__isnull=True)
-    )
-    found = [
-        org
-        for org in candidates.only("pk", "short_name")
-        if org.short_name and org.short_name.lower() in text
-    ]
-    measure.responsible_organisations.set(found)
+    candidates = responsible_candidates(roadmap.owner)
+    measure.responsible_organisations.set(match_responsible(measure.responsible_text, candidates))
 
 
 def _store_windows(measure: Measure, derived: schedules.Derived | None) -> None:
@@ -472,9 +482,7 @@ def measure_create(
     return measure
 
 
-# Not durable yet: roadmaps/benchmarks.py posts the inline edit inside its own rolled-back
-# atomic block, where a durable one raises. It is still the request's only transaction.
-@transaction.atomic
+@transaction.atomic(durable=True)
 def measure_update(
     *,
     measure: Measure,
@@ -484,11 +492,18 @@ def measure_update(
     section: Section | None | _Keep = KEEP,
 ) -> Measure:
     """The measure form: its fields and, when ``section`` differs, a move to the end of
-    that section, checked before anything is written."""
+    that section, checked before anything is written.
+
+    A measure the caller loaded through ``mark_change_checked`` (its change scope, in this
+    request, for this person) is not checked against the plan again before the write; the
+    re-check after the write always runs."""
     roadmap = measure.roadmap
-    _require(roadmap, acting_user)
+    if not _change_checked(measure, acting_user):
+        _require(roadmap, acting_user)
     _require_editable(roadmap)
+    given = measure
     measure = _lock(Measure, measure.pk, expected_version, data, MEASURE_FIELDS)
+    _reuse_loaded(measure, given, "section")
     move = section is not KEEP and getattr(section, "pk", None) != measure.section_id
     if move:
         _check_move(measure, roadmap, section)
@@ -502,23 +517,25 @@ def measure_update(
         # The plan as read after the lock: a period change that committed meanwhile counts.
         derived = _derive_schedule(measure, measure.roadmap)
         changed.append("schedule_kind")
-    measure.full_clean()
+    # The plan, section and origin are not written here (a move goes through
+    # ``_item_move``): their existence checks and the origin constraint are not asked again.
+    measure.full_clean(exclude=["roadmap", "section", "origin"])
     if "indicator" in changed:
         _require_indicator(measure, acting_user)
-    measure.version = F("version") + 1
+    # The row is locked: the next version is known without reading it back.
+    measure.version += 1
     measure._history_user = acting_user
     measure.save(update_fields=[*changed, "version"])
     _store_windows(measure, derived)
     if "responsible_text" in changed:
         _recognise_responsible(measure, roadmap)
-    measure.refresh_from_db()
     if move:
         _item_move(measure, acting_user, section, MOVE_TO_END)
     recheck(acting_user, "change", measure)
     return measure
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def measure_set_schedule(
     *, measure: Measure, acting_user, kind: str | None, windows: list, expected_version: int | None
 ) -> Measure:
@@ -548,13 +565,13 @@ def measure_set_schedule(
         measure.manual_windows = [
             [start.isoformat(), end.isoformat()] for start, end in derived.windows
         ]
-    measure.version = F("version") + 1
+    # The row is locked: the next version is known without reading it back.
+    measure.version += 1
     measure._history_user = acting_user
     measure.save(
         update_fields=["schedule_overridden", "schedule_kind", "manual_windows", "version"]
     )
     _store_windows(measure, derived)
-    measure.refresh_from_db()
     recheck(acting_user, "change", measure)
     return measure
 
@@ -733,7 +750,7 @@ def roadmap_set_school_group(*, roadmap: Roadmap, acting_user, schools) -> Roadm
 # --- templates handed to schools ---------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def template_distribute(*, template: Roadmap, acting_user, schools) -> list[Roadmap]:
     """Hand a template plan to schools: each gets its own draft copy to fill in, agree
     and approve. Schools that already have a copy are skipped; returns the new copies.

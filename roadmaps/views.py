@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from core.params import id_param, int_param, page_param, text_param
 from schools.access import FORBIDDEN_MESSAGE, get_object_for_user, has_verb
@@ -38,10 +39,6 @@ COLUMN_LABELS = dict(COLUMNS)
 
 # A position among siblings; larger values mean "at the end", as the service clamps them.
 MAX_POSITION = 10**6
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _int(value) -> int | None:
@@ -94,6 +91,13 @@ def _text_html(value: str) -> str:
     return text.replace("\n", "<br>")
 
 
+# A due date whose window left the schedule but is kept for what is recorded against it.
+CHANGED_BADGE = (
+    ' <span class="badge text-bg-warning" title="Окна больше нет в графике: '
+    'срок изменён после того, как по нему были отметки">срок изменён</span>'
+)
+
+
 def _schedule_html(row) -> str:
     """The «Срок исполнения» cell's content: the due dates derived from the deadline."""
     measure = row.obj
@@ -105,7 +109,10 @@ def _schedule_html(row) -> str:
             parts.append('<span class="text-body-secondary">постоянно:</span>')
         elif measure.schedule_kind == ScheduleKind.RECURRING:
             parts.append(f'<span class="text-body-secondary">{row.window_count} раз(а):</span>')
-        parts.extend(f'<div class="text-nowrap">до {due}</div>' for due in row.dates)
+        parts.extend(
+            f'<div class="text-nowrap">до {due}{CHANGED_BADGE if changed else ""}</div>'
+            for due, changed in zip(row.dates, row.changed, strict=True)
+        )
         if row.more:
             parts.append(f'<div class="text-body-secondary">… ещё {row.more}</div>')
     if measure.schedule_overridden:
@@ -235,7 +242,7 @@ def roadmap_create(request):
 def roadmap_detail(request, pk: int):
     roadmap = get_object_for_user(Roadmap, request.user, pk, select_related=("owner",))
     context = _plan_context(request, roadmap)
-    if _is_htmx(request) and request.headers.get("HX-Target") == "plan-table":
+    if request.htmx and request.htmx.target == "plan-table":
         return render(request, "roadmaps/roadmap_detail.html#plan-table", context)
     context["review_count"] = selectors.review_list(roadmap).count() if context["can_edit"] else 0
     return render(request, "roadmaps/roadmap_detail.html", context)
@@ -338,7 +345,7 @@ def roadmap_review(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def section_create(request, pk: int):
     roadmap = get_object_for_user(Roadmap, request.user, pk, "change")
-    if _is_htmx(request) and request.GET.get("cancel"):
+    if request.htmx and request.GET.get("cancel"):
         return HttpResponse("")
     form = SectionForm(
         request.POST or None, roadmap=roadmap, initial={"parent": _int(request.GET.get("parent"))}
@@ -356,12 +363,12 @@ def section_create(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if _is_htmx(request):
+            if request.htmx:
                 return _table_response(request, roadmap)
             messages.success(request, "Раздел добавлен.")
             return redirect("roadmap_detail", pk=roadmap.pk)
     context = {"form": form, "roadmap": roadmap}
-    if _is_htmx(request):
+    if request.htmx:
         context["column_count"] = len(_columns(roadmap)) + 2
         return render(request, "roadmaps/roadmap_detail.html#section-new-row", context)
     return render(request, "roadmaps/section_form.html", context)
@@ -394,11 +401,11 @@ def section_edit(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if _is_htmx(request):
+            if request.htmx:
                 return _row_response(request, roadmap, "section", section)
             return redirect("roadmap_detail", pk=roadmap.pk)
     template = "roadmaps/section_form.html"
-    if _is_htmx(request):
+    if request.htmx:
         template = "roadmaps/roadmap_detail.html#section-edit-row"
     context = {
         "form": form,
@@ -422,10 +429,8 @@ def section_delete(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Раздел удалён; его мероприятия перенесены в вышестоящий раздел.")
-    if _is_htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = reverse("roadmap_detail", kwargs={"pk": roadmap.pk})
-        return response
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("roadmap_detail", kwargs={"pk": roadmap.pk}))
     return redirect("roadmap_detail", pk=roadmap.pk)
 
 
@@ -437,10 +442,12 @@ def _load_for_change(model, user, pk: int, *, select_related: tuple[str, ...] = 
     check the write needs), not loaded as visible and then checked again. Only a refusal
     asks once more, to answer 404 (not even visible) or 403 (visible, not changeable)."""
     try:
-        return model.objects.for_user(user, "change").select_related(*select_related).get(pk=pk)
+        obj = model.objects.for_user(user, "change").select_related(*select_related).get(pk=pk)
     except model.DoesNotExist:
         get_object_for_user(model, user, pk)  # 404 when it is not even visible
         raise PermissionDenied(FORBIDDEN_MESSAGE) from None
+    # The proof the service takes instead of checking the plan again before its write.
+    return services.mark_change_checked(obj, user)
 
 
 def _row_response(request, roadmap: Roadmap, kind: str, obj) -> HttpResponse:
@@ -467,7 +474,7 @@ def measure_create(request, pk: int):
     """A new measure: inline in the plan table (htmx: a form row, then the whole table
     re-rendered in place) or on its own page without JavaScript."""
     roadmap = get_object_for_user(Roadmap, request.user, pk, "change")
-    if _is_htmx(request) and request.GET.get("cancel"):
+    if request.htmx and request.GET.get("cancel"):
         return HttpResponse("")
     section = None
     section_id = _int(request.GET.get("section") or request.POST.get("section"))
@@ -486,14 +493,14 @@ def measure_create(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if _is_htmx(request):
+            if request.htmx:
                 return _table_response(request, roadmap)
             messages.success(request, f"Мероприятие {measure.number} добавлено.".replace("  ", " "))
             return redirect(
                 f"{reverse('roadmap_detail', kwargs={'pk': roadmap.pk})}#measure-{measure.pk}"
             )
     context = {"form": form, "roadmap": roadmap, "section": section}
-    if _is_htmx(request):
+    if request.htmx:
         context["column_count"] = len(_columns(roadmap)) + 2
         return render(request, "roadmaps/roadmap_detail.html#measure-new-row", context)
     return render(request, "roadmaps/measure_form.html", context)
@@ -504,9 +511,7 @@ def _table_response(request, roadmap: Roadmap) -> HttpResponse:
     response = render(
         request, "roadmaps/roadmap_detail.html#plan-table", _plan_context(request, roadmap)
     )
-    response["HX-Retarget"] = "#plan-table"
-    response["HX-Reswap"] = "outerHTML"
-    return response
+    return reswap(retarget(response, "#plan-table"), "outerHTML")
 
 
 @login_required
@@ -541,7 +546,7 @@ def measure_edit(request, pk: int):
                 expected_version=form.cleaned_data.get("version"),
                 section=target,
             )
-            if moves and _is_htmx(request):
+            if moves and request.htmx:
                 # The row now stands elsewhere: show the table as it is.
                 return _table_response(request, roadmap)
         except services.EditConflict as error:
@@ -561,7 +566,7 @@ def measure_edit(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if _is_htmx(request):
+            if request.htmx:
                 return _row_response(request, roadmap, "measure", measure)
             messages.success(request, "Мероприятие сохранено.")
             return redirect(
@@ -579,7 +584,7 @@ def measure_edit(request, pk: int):
     }
     template = (
         "roadmaps/roadmap_detail.html#measure-edit-row"
-        if _is_htmx(request)
+        if request.htmx
         else "roadmaps/measure_form.html"
     )
     return render(request, template, context)
@@ -619,7 +624,7 @@ def measure_delete(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Мероприятие удалено. Его история сохранена.")
-    if _is_htmx(request):
+    if request.htmx:
         return HttpResponse("")
     return redirect("roadmap_detail", pk=roadmap.pk)
 
@@ -752,7 +757,7 @@ def item_move(request, pk: int):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    if _is_htmx(request):
+    if request.htmx:
         context = _plan_context(request, roadmap)
         return render(request, "roadmaps/roadmap_detail.html#plan-table", context)
     return redirect(f"{reverse('roadmap_detail', kwargs={'pk': roadmap.pk})}#{kind}-{item.pk}")

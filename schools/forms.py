@@ -2,33 +2,12 @@
 
 from django import forms
 
-from core.forms import HardenedFormMixin
+from core.forms import BootstrapMixin
 
 from .constants import OrganisationKind, Role
 from .models import Organisation
 from .selectors import FLAG_LABELS
 from .services import ORGANISATION_EDITABLE_FIELDS
-
-
-class BootstrapMixin(HardenedFormMixin):
-    """Bootstrap classes on every widget, so templates render fields as they are; the
-    hardened fields of core.forms (clean text, ids checked before the ORM) for every form."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(
-                widget, (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.HiddenInput)
-            ):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class OrganisationFilterForm(BootstrapMixin, forms.Form):

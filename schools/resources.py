@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 
+from core.cells import escape_cell
 from core.text import clean_text
 
 from . import access, services
@@ -21,17 +22,6 @@ IMPORT_VERB = "schools.import_directory"
 EXPORT_VERB = "schools.export_directory"
 TRUE_WORDS = {"да", "1", "+", "true", "истина", "yes", "x", "х", "v"}
 FALSE_WORDS = {"нет", "0", "-", "false", "ложь", "no", ""}
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value):
-    """A cell a spreadsheet would run as a formula is prefixed with an apostrophe
-    (OWASP CSV injection): = + - @ tab and CR at the start."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 class _EscapingFormat:

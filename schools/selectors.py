@@ -209,3 +209,29 @@ def home_summary(user) -> HomeSummary:
         municipalities=Count("municipality", distinct=True),
     )
     return HomeSummary(memberships=memberships, verbs=verbs, counts=counts)
+
+
+# --- responsible organisations ------------------------------------------------------------
+
+
+def responsible_candidates(owner: Organisation) -> list[tuple[int, str]]:
+    """The organisations a plan of ``owner`` may name in «Ответственные»: the active ones
+    of the owner's municipality and the regional bodies (no municipality) of its region,
+    as (pk, short name in lower case); those without a short name cannot be named."""
+    scope = Q(municipality__isnull=True)
+    if owner.municipality_id:
+        scope |= Q(municipality_id=owner.municipality_id)
+    rows = (
+        Organisation.objects.filter(scope, region_id=owner.region_id, is_active=True)
+        .exclude(short_name="")
+        .order_by("pk")
+        .values_list("pk", "short_name")
+    )
+    return [(pk, name.lower()) for pk, name in rows if name]
+
+
+def match_responsible(text: str | None, candidates: list[tuple[int, str]]) -> list[int]:
+    """The ids of the candidates whose short name occurs in ``text`` as written (case
+    aside). Pure: the candidates come from responsible_candidates, once per plan."""
+    lowered = (text or "").lower()
+    return [pk for pk, name in candidates if name and name in lowered]

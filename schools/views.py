@@ -19,10 +19,6 @@ from .models import Municipality, Organisation, Region, User
 PAGE_SIZE = 50
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _querystring_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -96,7 +92,7 @@ def organisation_list(request):
         ),
         "querystring": _querystring_without_page(request),
     }
-    if _is_htmx(request):
+    if request.htmx:
         return render(request, "schools/organisation_list.html#results", context)
     return render(request, "schools/organisation_list.html", context)
 
@@ -160,7 +156,7 @@ def person_list(request):
     people = selectors.person_search(request.user, q=q, role=role, municipality=municipality)
     page = Paginator(people, PAGE_SIZE).get_page(page_param(request.GET.get("page")))
     context = {"form": form, "page": page, "querystring": _querystring_without_page(request)}
-    if _is_htmx(request):
+    if request.htmx:
         return render(request, "schools/person_list.html#results", context)
     return render(request, "schools/person_list.html", context)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import asdict, dataclass, field
 
+from .columns import OLD_KEYS
+
 
 @dataclass
 class Approval:
@@ -56,7 +58,7 @@ class ParsedMeasure:
     title: str
     deadline_text: str = ""
     audience: str = ""
-    responsible: str = ""
+    responsible_text: str = ""
     result: str = ""
     status_text: str = ""
     row: int = 0
@@ -69,7 +71,7 @@ class ParsedMeasure:
             "deadline_text": self.deadline_text,
             "schedule": self.schedule,
             "audience": self.audience,
-            "responsible": self.responsible,
+            "responsible_text": self.responsible_text,
             "result": self.result,
             "status_text": self.status_text,
         }
@@ -186,9 +188,9 @@ class ParsedPlan:
                 ParsedConcurrence(**{**a, "date": _date(a.get("date"))})
                 for a in data.get("concurrences", data.get("agreements", []))
             ],
-            columns=list(data["columns"]),
+            columns=[OLD_KEYS.get(key, key) for key in data["columns"]],
             header_cells=list(data["header_cells"]),
-            mapping={int(index): key for index, key in data["mapping"]},
+            mapping={int(index): OLD_KEYS.get(key, key) for index, key in data["mapping"]},
             warnings=[Warning(row, message) for row, message in data["warnings"]],
         )
         for child in data["children"]:
@@ -231,6 +233,9 @@ def _stored_child(child: ParsedSection | ParsedMeasure) -> dict:
 def _loaded_child(data: dict) -> ParsedSection | ParsedMeasure:
     data = dict(data)
     if not data.pop("section"):
+        for old, new in OLD_KEYS.items():
+            if old in data:
+                data[new] = data.pop(old)
         return ParsedMeasure(**data)
     children = data.pop("children")
     section = ParsedSection(**data)

@@ -7,41 +7,16 @@ from __future__ import annotations
 import datetime
 import re
 
+from .columns import HEADER_WORDS, LABELS
 from .errors import ImportFileError
 from .header import parse_approval, parse_concurrences, parse_period, title_block
 from .model import ParsedMeasure, ParsedPlan, ParsedSection, Warning
 from .readers import RawDocument, RawRow
 
-# Column keys and the words real plans use for them (lower case, start of the header).
-COLUMN_WORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("number", ("№", "n п/п", "no", "номер")),
-    ("deadline_text", ("срок", "период реализации", "дата")),
-    # «Ответственный исполнитель» is the responsible column, «Целевая аудитория,
-    # исполнители» the audience: responsibility is recognised first.
-    ("responsible", ("ответствен", "исполнитель")),
-    ("audience", ("целевая аудитория", "участники", "исполнители")),
-    (
-        "result",
-        (
-            "предполагаемый результат",
-            "ожидаемый результат",
-            "результат",
-            "целевой индикатор",
-            "показател",
-        ),
-    ),
-    ("status_text", ("отметка", "исполнение", "выполнение", "информация об исполнении")),
-    ("title", ("мероприяти", "наименование", "содержание", "направлени", "действи")),
-]
-COLUMN_LABELS = {
-    "number": "№ п/п",
-    "title": "Мероприятие",
-    "deadline_text": "Сроки",
-    "audience": "Целевая аудитория, исполнители",
-    "responsible": "Ответственные",
-    "result": "Результат",
-    "status_text": "Отметка об исполнении",
-}
+# Column keys and the words real plans use for them (lower case, start of the header), and
+# the labels of the keys: both from the one vocabulary of columns.
+COLUMN_WORDS: list[tuple[str, tuple[str, ...]]] = HEADER_WORDS
+COLUMN_LABELS = LABELS
 SECTION_NUMBER = re.compile(r"^((?:\d{1,3}\.)*\d{1,3})\.?\s+(\S.*)$", re.S)
 NUMBER = re.compile(r"^(?:\d{1,3}\.)*\d{1,3}\.?$")
 # Page numbers and running footers left by conversions: «12», «- 3 -», «Страница 2 из 7».
@@ -69,12 +44,12 @@ def classify_header(cells: list[str]) -> dict[int, str]:
                 mapping[index] = key
                 break
     keys = set(mapping.values())
-    if "responsible" not in keys and "audience" in keys:
+    if "responsible_text" not in keys and "audience" in keys:
         # A lone «Исполнители» column names who answers for the measure.
         index = next(i for i, k in mapping.items() if k == "audience")
         text = cells[index].lower()
         if "аудитор" not in text and "участ" not in text:
-            mapping[index] = "responsible"
+            mapping[index] = "responsible_text"
     return mapping
 
 
@@ -278,7 +253,7 @@ def build_plan(document: RawDocument, *, mapping: dict[int, str] | None = None) 
             title=title,
             deadline_text=values.get("deadline_text", ""),
             audience=values.get("audience", ""),
-            responsible=values.get("responsible", ""),
+            responsible_text=values.get("responsible_text", ""),
             result=values.get("result", ""),
             status_text=values.get("status_text", ""),
             row=row.index,
@@ -309,7 +284,7 @@ def _continues(row: RawRow, title: str) -> bool:
 
 
 def _continue(measure: ParsedMeasure, values: dict, plan: ParsedPlan, row: RawRow) -> None:
-    for key in ("title", "deadline_text", "audience", "responsible", "result", "status_text"):
+    for key in ("title", "deadline_text", "audience", "responsible_text", "result", "status_text"):
         text = values.get(key, "")
         if text:
             current = getattr(measure, key)

@@ -13,6 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_bench_reports_page_edit_and_limit_per_size_and_leaves_no_rows():
+    from django.contrib.sessions.models import Session
+
+    from schools.models import Organisation, Region, User
+
+    sessions = Session.objects.count()
     result = bench_roadmaps(sizes=(30, 60), repeat=1)
     assert result["vendor"] == "postgresql"
     assert set(result["sizes"]) == {"30", "60"}
@@ -30,9 +35,39 @@ def test_bench_reports_page_edit_and_limit_per_size_and_leaves_no_rows():
     small, large = result["sizes"]["30"], result["sizes"]["60"]
     assert small["plan_page"]["queries"] == large["plan_page"]["queries"]
     assert small["inline_edit_post"]["queries"] == large["inline_edit_post"]["queries"]
-    # Everything it built is rolled back.
+    # Everything it built is deleted again (it commits its data: the edit it times is a
+    # durable service), history and the client's session included.
     assert not Roadmap.objects.filter(title="Бенчмарк-план").exists()
     assert not Measure.objects.exists()
+    assert not Region.objects.filter(name__startswith="Бенчмарк-регион").exists()
+    assert not Organisation.objects.filter(full_name__endswith="(бенчмарк)").exists()
+    assert not User.objects.filter(username__startswith="bench-coordinator").exists()
+    assert not Measure.history.exists()
+    assert not Roadmap.history.filter(title="Бенчмарк-план").exists()
+    assert not Region.history.filter(name__startswith="Бенчмарк-регион").exists()
+    assert not User.history.filter(username__startswith="bench-coordinator").exists()
+    assert Session.objects.count() == sessions
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_runs_outside_any_transaction_and_cleans_up_after_a_failure(monkeypatch):
+    """Outside a test's transaction (as ``manage.py bench`` runs) the durable edit works,
+    and data built before a failure is deleted all the same."""
+    import roadmaps.benchmarks as benchmarks
+    from schools.models import Region
+
+    result = bench_roadmaps(sizes=(30,), repeat=1)
+    assert result["sizes"]["30"]["inline_edit_post"]["queries"] > 0
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(benchmarks, "_bench_plan_pages", broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        bench_roadmaps(sizes=(30,), repeat=1)
+    assert not Region.objects.filter(name__startswith="Бенчмарк-регион").exists()
+    assert not Roadmap.objects.exists()
+    assert not Measure.history.exists()
 
 
 def test_bench_command_prints_one_json_object(monkeypatch):

@@ -51,7 +51,7 @@ def test_json_of_the_network_plan(world):
         "deadline_text",
         "schedule",
         "audience",
-        "responsible",
+        "responsible_text",
         "result",
         "status_text",
     } <= set(measure)

@@ -193,9 +193,9 @@ def test_csv_comma_separated_utf8_with_bom_and_utf16_text():
 def test_csv_in_windows_1251_with_semicolons():
     text = "№ п/п;Мероприятия;Сроки;Ответственные\n1.;Семинар для заместителей;Сентябрь 2020;МБУ «ЦРО»\n"
     plan = parse_plan(text.encode("cp1251"), "plan.csv")
-    assert [(m.number, m.title, m.deadline_text, m.responsible) for m in plan.all_measures()] == [
-        ("1.", "Семинар для заместителей", "Сентябрь 2020", "МБУ «ЦРО»")
-    ]
+    assert [
+        (m.number, m.title, m.deadline_text, m.responsible_text) for m in plan.all_measures()
+    ] == [("1.", "Семинар для заместителей", "Сентябрь 2020", "МБУ «ЦРО»")]
 
 
 def test_xlsx_values_are_read_and_formulas_are_not_run():
@@ -252,7 +252,7 @@ def test_nested_sections_bold_rows_repeated_headers_and_debris():
         ("", "Семинар без номера", ""),
     ]
     assert [s.number for s in plan.sections] == ["3.", "4."]
-    assert plan.columns == ["number", "title", "deadline_text", "responsible", "status_text"]
+    assert plan.columns == ["number", "title", "deadline_text", "responsible_text", "status_text"]
 
 
 def test_numbered_rows_are_sections_when_numbers_nest_under_them():
@@ -273,7 +273,7 @@ def test_numbered_rows_are_sections_when_numbers_nest_under_them():
 
 def test_lone_executors_column_is_the_responsible_one():
     text = "№\tМероприятие\tСрок\tИсполнители\n1.\tСеминар\tМай\tИМЦ\n"
-    assert parse_plan(text.encode(), "plan.txt").all_measures()[0].responsible == "ИМЦ"
+    assert parse_plan(text.encode(), "plan.txt").all_measures()[0].responsible_text == "ИМЦ"
 
 
 @pytest.mark.parametrize(

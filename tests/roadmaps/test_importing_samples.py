@@ -660,7 +660,7 @@ def test_measures_sit_in_their_sections_and_leave_the_schedule_to_later(name, ex
         "title",
         "deadline_text",
         "audience",
-        "responsible",
+        "responsible_text",
         "result",
         "status_text",
     }
@@ -681,14 +681,14 @@ def test_novokubansky_measure_details():
     plan = parse("novokubansky-cro-2019-2022", "docx")
     first = plan.all_measures()[0]
     assert first.audience == "Руководители и члены рабочих групп"
-    assert first.responsible == "МБУ «ЦРО»"
+    assert first.responsible_text == "МБУ «ЦРО»"
     assert first.status_text == ""
     assert plan.columns == [
         "number",
         "title",
         "deadline_text",
         "audience",
-        "responsible",
+        "responsible_text",
         "result",
     ]
 
@@ -783,7 +783,7 @@ def test_page_break_continuations_are_merged_with_a_warning():
 def test_page_break_continuation_in_the_order_annex():
     plan = parse("ponomarevsky-order-2020", "txt")
     six = plan.all_measures()[5]
-    assert (six.number, six.deadline_text, six.responsible) == (
+    assert (six.number, six.deadline_text, six.responsible_text) == (
         "6.",
         "сентябрь 2020 года",
         "Отдел образования МКУ «ЦМТО»",
@@ -817,7 +817,7 @@ def test_ponomarevsky_order_header(ext):
     # The order states no period: it is taken from the years in the plan, with a warning.
     assert plan.period == (datetime.date(2020, 1, 1), datetime.date(2021, 12, 31))
     assert any(w.row == 0 and "Период не указан" in w.message for w in plan.warnings)
-    assert plan.columns == ["number", "title", "deadline_text", "responsible", "result"]
+    assert plan.columns == ["number", "title", "deadline_text", "responsible_text", "result"]
 
 
 @pytest.mark.parametrize("ext", ["docx", "txt"])

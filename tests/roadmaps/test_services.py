@@ -480,8 +480,32 @@ def test_a_stale_section_edit_does_not_move_it_either(roadmap, coordinator):
         lambda roadmap, user: services.roadmap_mark_template(
             roadmap=roadmap, acting_user=user, is_template=True
         ),
+        lambda roadmap, user: services.measure_update(
+            measure=Measure.objects.create(roadmap=roadmap, title="М", order=1),
+            acting_user=user,
+            data={"title": "Другое"},
+            expected_version=None,
+        ),
+        lambda roadmap, user: services.measure_set_schedule(
+            measure=Measure.objects.create(roadmap=roadmap, title="М", order=1),
+            acting_user=user,
+            kind=None,
+            windows=[],
+            expected_version=None,
+        ),
+        lambda roadmap, user: services.template_distribute(
+            template=roadmap, acting_user=user, schools=[]
+        ),
     ],
-    ids=["roadmap_update", "roadmap_duplicate", "section_create", "roadmap_mark_template"],
+    ids=[
+        "roadmap_update",
+        "roadmap_duplicate",
+        "section_create",
+        "roadmap_mark_template",
+        "measure_update",
+        "measure_set_schedule",
+        "template_distribute",
+    ],
 )
 def test_services_own_a_durable_transaction(roadmap, coordinator, call):
     """Each is the whole change of one request: nested in another transaction, Django
@@ -608,3 +632,58 @@ def test_duplicate_with_a_reversed_period_is_refused_and_writes_nothing(roadmap,
         )
     assert "раньше" in str(error.value)
     assert (Roadmap.objects.count(), Measure.objects.count()) == before
+
+
+def test_the_change_proof_spares_the_plan_check_only_for_the_person_it_was_made_for(
+    world, roadmap, coordinator
+):
+    """A measure loaded through the change scope (``mark_change_checked``) is not checked
+    against the plan again before the write; marked for someone else, it is, and a person
+    without the verb is refused before anything is written."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    measure = Measure.objects.create(roadmap=roadmap, title="Мероприятие", order=1)
+
+    def plan_checks(loaded, user, title):
+        with CaptureQueriesContext(connection) as captured:
+            services.measure_update(
+                measure=loaded, acting_user=user, data={"title": title}, expected_version=None
+            )
+        return [
+            q["sql"] for q in captured.captured_queries if "roadmapuserobjectpermission" in q["sql"]
+        ]
+
+    plain = Measure.objects.get(pk=measure.pk)
+    assert len(plan_checks(plain, coordinator, "Первое")) == 2  # before and after the write
+    proven = services.mark_change_checked(Measure.objects.get(pk=measure.pk), coordinator)
+    assert len(plan_checks(proven, coordinator, "Второе")) == 1  # the re-check only
+    outsider = world.user("neighbour_coordinator")
+    foreign_proof = services.mark_change_checked(Measure.objects.get(pk=measure.pk), coordinator)
+    with pytest.raises(PermissionDenied):
+        services.measure_update(
+            measure=foreign_proof,
+            acting_user=outsider,
+            data={"title": "Чужое"},
+            expected_version=None,
+        )
+    assert Measure.objects.get(pk=measure.pk).title == "Второе"
+
+
+def test_measure_update_returns_the_saved_version_without_reading_it_back(roadmap, coordinator):
+    measure = Measure.objects.create(roadmap=roadmap, title="Мероприятие", order=1)
+    saved = services.measure_update(
+        measure=measure,
+        acting_user=coordinator,
+        data={"title": "Новое"},
+        expected_version=measure.version,
+    )
+    assert saved.version == measure.version + 1 == Measure.objects.get(pk=measure.pk).version
+    again = services.measure_set_schedule(
+        measure=saved,
+        acting_user=coordinator,
+        kind=None,
+        windows=[],
+        expected_version=saved.version,
+    )
+    assert again.version == saved.version + 1 == Measure.objects.get(pk=measure.pk).version

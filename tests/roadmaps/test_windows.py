@@ -400,3 +400,65 @@ def test_a_deadline_edit_racing_a_period_change_is_derived_with_the_new_period(w
         D(2020, 12, 31),
     ]
     assert ids(measure)[0] == first
+
+
+def _measure_with_a_flagged_window(roadmap, coordinator):
+    """A measure due 31.03 and 30.09.2020, re-scheduled to one window due 31.12.2020 while
+    something is recorded against the September one: September stays, flagged."""
+    measure = services.measure_create(
+        roadmap=roadmap,
+        acting_user=coordinator,
+        title="Семинар с изменённым сроком",
+        deadline_text="март, сентябрь 2020",
+    )
+    first, second = ids(measure)
+    with transaction.atomic():
+        sync_windows({measure.pk: ((D(2020, 10, 1), D(2020, 12, 31)),)}, recorded={second})
+    assert MeasureWindow.objects.get(pk=second).schedule_changed
+    return measure
+
+
+@pytest.mark.parametrize(
+    ("now", "filters"),
+    [
+        # 15.10.2020: the flagged 30.09 has passed, the window in force (31.12) has not.
+        (datetime.datetime(2020, 10, 15, 9, 0, tzinfo=datetime.UTC), {"overdue": True}),
+        # 15.09.2020: only the flagged window falls due this month.
+        (datetime.datetime(2020, 9, 15, 9, 0, tzinfo=datetime.UTC), {"due_this_month": True}),
+    ],
+    ids=["overdue", "due_this_month"],
+)
+def test_a_flagged_window_is_neither_overdue_nor_due(
+    roadmap, coordinator, monkeypatch, now, filters
+):
+    from django.utils import timezone
+
+    from roadmaps.selectors import PlanFilters, plan_rows
+
+    flagged = _measure_with_a_flagged_window(roadmap, coordinator)
+    plain = services.measure_create(
+        roadmap=roadmap,
+        acting_user=coordinator,
+        title="Семинар в срок",
+        deadline_text="сентябрь 2020",
+    )
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    shown = [row.obj.pk for row in plan_rows(roadmap, PlanFilters(**filters))]
+    assert shown == [plain.pk]
+    assert flagged.pk not in shown
+
+
+def test_the_plan_row_marks_a_flagged_due_date(client, roadmap, coordinator):
+    from roadmaps.views import CHANGED_BADGE
+
+    measure = _measure_with_a_flagged_window(roadmap, coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("roadmap_detail", kwargs={"pk": roadmap.pk})).content.decode()
+    assert "до 30.09.2020" + CHANGED_BADGE in page
+    assert "до 31.12.2020</div>" in page  # the window in force has no badge
+    assert page.count("срок изменён</span>") == 1
+    # The row re-rendered after an inline edit (cancel) shows it too.
+    row = client.get(
+        reverse("measure_row", kwargs={"pk": measure.pk}), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "до 30.09.2020" + CHANGED_BADGE in row
