@@ -7,6 +7,7 @@ from django import forms
 
 from . import access
 from .models import Membership, Organisation
+from .services import ORGANISATION_EDITABLE_FIELDS
 
 
 class OrganisationAdminForm(forms.ModelForm):
@@ -21,19 +22,8 @@ class OrganisationAdminForm(forms.ModelForm):
             "municipality",
             "parent",
             "kind",
-            "full_name",
-            "short_name",
             "is_active",
-            "inn",
-            "address",
-            "email",
-            "phone",
-            "level",
-            "is_low_results",
-            "is_unfavourable",
-            "is_leader",
-            "growth_year_from",
-            "growth_year_to",
+            *ORGANISATION_EDITABLE_FIELDS,
         ]
 
     def __init__(self, *args, **kwargs):
