@@ -14,6 +14,9 @@
     }
     var form = target.closest ? target.closest("form.inline-edit") : null;
     if (!form) return;
+    // A key pressed the moment the editor arrives may come before htmx has processed it
+    // (that happens on settle): process it now, so the click and submit go through htmx.
+    if (window.htmx && (event.key === "Escape" || event.key === "Enter")) window.htmx.process(form);
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       form.requestSubmit();
