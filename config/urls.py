@@ -18,4 +18,4 @@ urlpatterns = [
 ]
 
 # No URL serves MEDIA_ROOT or the private storage: uploads are read only by views that
-# check access (roadmaps.import_views), never downloaded by path.
+# check access (roadmaps.importing.views), never downloaded by path.

@@ -18,7 +18,7 @@ from .importing.sandbox import WALL_SECONDS
     time_limit=WALL_SECONDS + 60,
 )
 def parse_import(job_id: str) -> None:
-    from .importing_service import import_job_parse, import_job_refused
+    from .importing.service import import_job_parse, import_job_refused
     from .models import ImportJob
 
     run_job(ImportJob, job_id, import_job_parse, on_failure=import_job_refused)
@@ -26,6 +26,6 @@ def parse_import(job_id: str) -> None:
 
 @shared_task(name="roadmaps.tasks.cleanup_imports", soft_time_limit=240, time_limit=300)
 def cleanup_imports() -> dict:
-    from .importing_service import imports_cleanup
+    from .importing.service import imports_cleanup
 
     return imports_cleanup()

@@ -15,6 +15,7 @@ the neighbour only in part:
   a deputy's verbs at home, a coordinator's only in Армавир.
 """
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -209,3 +210,16 @@ def celery_worker(transactional_db):
 
 
 __all__ = ["DEFAULT_PASSWORD", "PERSONAS", "World"]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """CI (``FAIL_ON_SKIP=1`` in .ci/run) fails on any skipped test: a skip there means a
+    file, a service or the browser is missing, and the suite would pass without testing."""
+    if not os.environ.get("FAIL_ON_SKIP"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and exitstatus == 0:
+        for report in skipped:
+            reporter.write_line(f"Пропущен в CI: {report.nodeid} — {report.longrepr}", red=True)
+        session.exitstatus = 1

@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GUARDED_PATTERNS = (
     "*views*.py",
     "views/**/*.py",
+    "*/views.py",
+    "*/views/**/*.py",
     "*_io.py",
     "exports.py",
     "exports/**/*.py",
@@ -33,6 +35,7 @@ SERVICE_PATTERNS = (
     "*_service.py",
     "*_services.py",
     "services/**/*.py",
+    "*/service.py",
 )
 
 
@@ -81,8 +84,9 @@ def test_views_tasks_resources_never_use_raw_tenant_querysets():
 def test_the_raw_queryset_rule_reads_import_and_export_modules():
     read = {str(path.relative_to(ROOT)) for path in modules(GUARDED_PATTERNS)}
     assert {
-        "roadmaps/views.py",
-        "roadmaps/import_views.py",
+        "roadmaps/views/plans.py",
+        "roadmaps/views/measures.py",
+        "roadmaps/importing/views.py",
         "roadmaps/exports.py",
         "schools/directory_io.py",
         "schools/resources.py",
@@ -145,7 +149,7 @@ NOT_TENANT_WRITES = {
     "schools/services.py:user_sync_groups",
     # Housekeeping of the periodic task, acting for nobody: expires and deletes upload jobs
     # (and their files); it never creates a row or moves one to another owner.
-    "roadmaps/importing_service.py:imports_cleanup",
+    "roadmaps/importing/service.py:imports_cleanup",
 }
 
 
@@ -204,24 +208,36 @@ class _Unit:
         return self.name.startswith("_")
 
 
-def unchecked_writers(source: str, module: str = "<string>") -> list[str]:
-    """The functions of a services module that write tenant rows without a re-check of
-    the reach after the write, as ``module:function: reason``."""
-    tree = ast.parse(source)
+def unchecked_writers(sources: str | dict[str, str], module: str = "<string>") -> list[str]:
+    """The functions of a services module (or of the modules of a services package, given
+    as ``{module: source}``, which share their private helpers) that write tenant rows
+    without a re-check of the reach after the write, as ``module:function: reason``."""
+    if isinstance(sources, str):
+        sources = {module: sources}
+    trees = {name: ast.parse(source) for name, source in sources.items()}
     functions = {
         node.name: node
+        for tree in trees.values()
         for node in tree.body
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
     }
+    home = {
+        node.name: name
+        for name, tree in trees.items()
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    }
     helpers = {name for name in functions if name.startswith("_")}
     units = {name: _Unit(name, node, helpers) for name, node in functions.items()}
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef):
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                    # Methods are judged on their own (``Class.method`` is never private).
-                    name = f"{node.name}.{item.name}"
-                    units[name] = _Unit(name, item, helpers)
+    for tree in trees.values():
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                        # Methods are judged on their own (``Class.method`` is never private).
+                        name = f"{node.name}.{item.name}"
+                        units[name] = _Unit(name, item, helpers)
+                        home[name] = home[node.name]
 
     def writes(name: str, seen: frozenset = frozenset()) -> bool:
         unit = units[name]
@@ -262,7 +278,7 @@ def unchecked_writers(source: str, module: str = "<string>") -> list[str]:
 
     problems = []
     for name, unit in units.items():
-        if not unit.writes or f"{module}:{name}" in NOT_TENANT_WRITES:
+        if not unit.writes or f"{home[name]}:{name}" in NOT_TENANT_WRITES:
             continue
         if not covered(name):
             if unit.is_private:
@@ -271,18 +287,27 @@ def unchecked_writers(source: str, module: str = "<string>") -> list[str]:
                 reason = "writes after its last recheck()"
             else:
                 reason = "writes without recheck()"
-            problems.append(f"{module}:{name}: {reason} (line {unit.writes[0]})")
+            problems.append(f"{home[name]}:{name}: {reason} (line {unit.writes[0]})")
     return problems
 
 
 def test_every_service_that_writes_rechecks_the_reach_after_the_write():
     service_modules = modules(SERVICE_PATTERNS)
-    assert {"schools/services.py", "roadmaps/services.py", "roadmaps/importing_service.py"} <= {
-        str(path.relative_to(ROOT)) for path in service_modules
-    }
-    problems = []
+    assert {
+        "schools/services.py",
+        "roadmaps/services/measures.py",
+        "roadmaps/services/plans.py",
+        "roadmaps/importing/service.py",
+    } <= {str(path.relative_to(ROOT)) for path in service_modules}
+    # A services package is read as one unit: its modules share private helpers.
+    units: dict[str, dict[str, str]] = {}
     for path in service_modules:
-        problems += unchecked_writers(path.read_text(), str(path.relative_to(ROOT)))
+        relative = path.relative_to(ROOT)
+        unit = str(relative.parent) if path.parent.name == "services" else str(relative)
+        units.setdefault(unit, {})[str(relative)] = path.read_text()
+    problems = []
+    for sources in units.values():
+        problems += unchecked_writers(sources)
     assert problems == []
 
 
@@ -432,3 +457,49 @@ class Importer:
 )
 def test_the_write_checker_finds_writes_without_recheck(source, expected):
     assert unchecked_writers(source) == expected
+
+
+# --- the layout: arrows point view → service/selector → model ----------------------------
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_schools_never_reaches_into_roadmaps_or_the_demo():
+    """The directory and the access model are the base every other app stands on."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "schools").rglob("*.py")
+        if "migrations" not in path.parts
+        for name in _imports(path)
+        if name.split(".")[0] in {"roadmaps", "demo", "monitoring"}
+    ]
+    assert offenders == []
+
+
+VIEW_WRITES = {"save", "delete", "create", "bulk_create", "bulk_update", "update_or_create"}
+
+
+def test_views_write_only_through_services():
+    """A view parses, calls one service, renders: no model write of its own."""
+    offenders = []
+    for path in modules(GUARDED_PATTERNS):
+        if "views" not in path.name and path.parent.name != "views":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in VIEW_WRITES
+                and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "form")
+            ):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: .{node.func.attr}()")
+    assert offenders == []

@@ -71,10 +71,10 @@ def test_bench_runs_outside_any_transaction_and_cleans_up_after_a_failure(monkey
 
 
 def test_bench_command_prints_one_json_object(monkeypatch):
-    import roadmaps.benchmarks as benchmarks
+    from roadmaps.management.commands import bench
 
     monkeypatch.setitem(
-        benchmarks.BENCHMARKS, "roadmaps", lambda repeat: bench_roadmaps(sizes=(30,), repeat=repeat)
+        bench.BENCHMARKS, "roadmaps", lambda repeat: bench_roadmaps(sizes=(30,), repeat=repeat)
     )
     out = StringIO()
     call_command("bench", "roadmaps", "--repeat", "1", stdout=out)

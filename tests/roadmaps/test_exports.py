@@ -1,20 +1,15 @@
 """Export to .xlsx and .docx in the document's layout; importing the export gives the same plan."""
 
 import io
-from pathlib import Path
 
 import openpyxl
 import pytest
+from demo.plans import SAMPLES_DIR as SAMPLES
 from django.urls import reverse
-
 from roadmaps import exports
 from roadmaps.importing import parse_plan
-from roadmaps.importing_service import roadmap_import
+from roadmaps.importing.service import roadmap_import
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
-needs_samples = pytest.mark.skipif(
-    not SAMPLES.exists(), reason="../shared/samples is not beside the repository"
-)
 NAMES = ["novokubansky-cro-2019-2022", "ponomarevsky-order-2020", "municipal-resources-2020"]
 COMPARED = ("title", "subtitle", "period", "approval", "concurrences", "sections", "measures")
 
@@ -26,7 +21,6 @@ def imported(world, name):
     return original, roadmap
 
 
-@needs_samples
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("fmt", ["docx", "xlsx"])
 def test_round_trip(world, name, fmt):
@@ -38,7 +32,6 @@ def test_round_trip(world, name, fmt):
         assert got[key] == expected[key], key
 
 
-@needs_samples
 def test_export_escapes_formula_cells(world):
     original, roadmap = imported(world, "municipal-resources-2020")
     measure = roadmap.measures.order_by("order").first()
@@ -50,7 +43,6 @@ def test_export_escapes_formula_cells(world):
     assert not any(str(v).startswith("=") for v in values)
 
 
-@needs_samples
 def test_download_in_the_browser(client, world):
     _, roadmap = imported(world, "ponomarevsky-order-2020")
     client.force_login(world.user("municipal_coordinator"))

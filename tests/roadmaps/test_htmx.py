@@ -15,7 +15,11 @@ from roadmaps.models import Section
 from tests.roadmaps.test_import_views import done_job
 
 ROOT = Path(__file__).resolve().parents[2]
-VIEWS = ["roadmaps/views.py", "roadmaps/import_views.py", "schools/views.py"]
+VIEWS = [
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "roadmaps/views").glob("*.py")),
+    "roadmaps/importing/views.py",
+    "schools/views.py",
+]
 HX = {"HX-Request": "true"}
 
 

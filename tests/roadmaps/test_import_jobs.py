@@ -9,7 +9,7 @@ from django.core.files.storage import storages
 from django.utils import timezone
 
 from core.models import JobState
-from roadmaps.importing_service import import_job_create, imports_cleanup
+from roadmaps.importing.service import import_job_create, imports_cleanup
 from roadmaps.models import ImportJob
 from tests.roadmaps.test_importing_errors import streamed_docx
 

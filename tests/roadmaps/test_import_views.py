@@ -11,14 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.models import JobState
+from demo.plans import SAMPLES_DIR as SAMPLES
 from roadmaps.importing.model import ParsedMeasure, ParsedPlan, ParsedSection
-from roadmaps.importing_service import import_job_create
+from roadmaps.importing.service import import_job_create
 from roadmaps.models import ImportJob, Measure, Roadmap, RoadmapImport
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
-needs_samples = pytest.mark.skipif(
-    not SAMPLES.exists(), reason="../shared/samples is not beside the repository"
-)
 TEXT_PLAN = (
     "План мероприятий на 2020-2022 годы\n\n"
     "№ п/п\tМероприятия\tСроки\tОтветственные\tПредполагаемый результат\n"
@@ -66,7 +63,6 @@ def private_files() -> list[str]:
         return []
 
 
-@needs_samples
 def test_worker_parses_the_upload_then_preview_and_commit(celery_worker, coordinator_client, world):
     response = upload(coordinator_client, world, "novokubansky-cro-2019-2022.docx")
     assert response.status_code == 302
@@ -93,7 +89,6 @@ def test_worker_parses_the_upload_then_preview_and_commit(celery_worker, coordin
     assert private_files() == []
 
 
-@needs_samples
 def test_reloading_the_preview_never_parses_again(celery_worker, coordinator_client, world):
     response = upload(coordinator_client, world, "novokubansky-cro-2019-2022.txt")
     job = finished(response)
@@ -108,7 +103,6 @@ def test_reloading_the_preview_never_parses_again(celery_worker, coordinator_cli
     assert job.state == JobState.DONE
 
 
-@needs_samples
 def test_column_mapping_requeues_a_parse_of_the_stored_file(
     celery_worker, coordinator_client, world
 ):

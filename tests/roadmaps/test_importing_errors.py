@@ -5,21 +5,17 @@ import io
 import json
 import time
 import zipfile
-from pathlib import Path
 
 import docx
 import openpyxl
 import pytest
 
+from demo.plans import SAMPLES_DIR as SAMPLES
 from roadmaps.importing import ImportFileError, parse_plan
-
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 
 
 def docx_bytes():
     path = SAMPLES / "novokubansky-cro-2019-2022.docx"
-    if not path.exists():
-        pytest.skip("../shared/samples is not beside the repository")
     return path.read_bytes()
 
 

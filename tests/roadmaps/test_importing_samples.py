@@ -7,17 +7,10 @@ authors wrote them: two «4.14.» and one unnumbered measure in the Новоку
 """
 
 import datetime
-from pathlib import Path
 
 import pytest
-
+from demo.plans import SAMPLES_DIR as SAMPLES
 from roadmaps.importing import parse_plan
-
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
-pytestmark = pytest.mark.skipif(
-    not SAMPLES.exists(),
-    reason="the sample plans (../shared/samples) are not beside the repository",
-)
 
 # (number, title, nested sections, number of measures directly in the section)
 NOVOKUBANSKY_SECTIONS = [

@@ -400,7 +400,10 @@ def test_a_section_cannot_be_created_under_a_section_of_another_plan(world, road
 def test_recheck_after_the_write_rolls_the_write_back(world, roadmap, coordinator, monkeypatch):
     """The post-write check is what counts: when the saved row falls outside the reach
     (here: the pre-check is bypassed), the whole write is undone."""
-    monkeypatch.setattr(services, "_require", lambda *args, **kwargs: None)
+    from roadmaps.services import sections, templates
+
+    monkeypatch.setattr(sections, "_require", lambda *args, **kwargs: None)
+    monkeypatch.setattr(templates, "_require", lambda *args, **kwargs: None)
     deputy = world.user("school_deputy")
     with pytest.raises(PermissionDenied):
         services.section_create(roadmap=roadmap, acting_user=deputy, title="Чужой раздел")

@@ -4,7 +4,6 @@ import datetime
 import threading
 import time
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -13,6 +12,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from demo.plans import SAMPLES_DIR as SAMPLES
 from roadmaps import services
 from roadmaps.models import Measure, MeasureWindow, Roadmap
 from roadmaps.windows import recorded_window_ids, sync_windows
@@ -282,10 +282,6 @@ def test_hand_made_schedule_keeps_the_window_ids(roadmap, coordinator):
     assert current(measure) == [(first, 0, D(2020, 10, 1), D(2020, 10, 15))]
 
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
-
-
-@pytest.mark.skipif(not SAMPLES.exists(), reason="../shared/samples is not beside the repository")
 def test_imported_windows_are_numbered_in_schedule_order(world):
     call_command(
         "import_roadmap",
@@ -340,7 +336,9 @@ def test_a_deadline_edit_racing_a_period_change_is_derived_with_the_new_period(w
     (first,) = ids(measure)
     # The period change stops inside its transaction, after it has locked the measures.
     inside, release = threading.Event(), threading.Event()
-    real_sync = services.sync_windows
+    from roadmaps.services import plans as plan_services
+
+    real_sync = plan_services.sync_windows
 
     def paused_sync(schedules):
         result = real_sync(schedules)
@@ -348,7 +346,7 @@ def test_a_deadline_edit_racing_a_period_change_is_derived_with_the_new_period(w
         release.wait(10)
         return result
 
-    monkeypatch.setattr(services, "sync_windows", paused_sync)
+    monkeypatch.setattr(plan_services, "sync_windows", paused_sync)
     errors = []
 
     def change_period():
@@ -367,7 +365,7 @@ def test_a_deadline_edit_racing_a_period_change_is_derived_with_the_new_period(w
     period = threading.Thread(target=change_period)
     period.start()
     assert inside.wait(10)
-    monkeypatch.setattr(services, "sync_windows", real_sync)
+    monkeypatch.setattr(plan_services, "sync_windows", real_sync)
     # The editor opened the measure before the period changed.
     stale = Measure.objects.get(pk=measure.pk)
     stale.roadmap  # noqa: B018 — the plan as the editor saw it, with the old period
@@ -449,7 +447,7 @@ def test_a_flagged_window_is_neither_overdue_nor_due(
 
 
 def test_the_plan_row_marks_a_flagged_due_date(client, roadmap, coordinator):
-    from roadmaps.views import CHANGED_BADGE
+    from roadmaps.views.plan_table import CHANGED_BADGE
 
     measure = _measure_with_a_flagged_window(roadmap, coordinator)
     client.force_login(coordinator)

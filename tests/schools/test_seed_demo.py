@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from demo.directory import DEMO_PASSWORD, USERS
 from schools.constants import Role
-from schools.demo import DEMO_PASSWORD, USERS
 from schools.models import Membership, Municipality, Organisation, User
 
 
@@ -111,7 +111,7 @@ def test_every_demo_role_fits_its_organisation(demo, capsys):
 def test_the_seed_grants_roles_through_the_kind_rule(demo, monkeypatch):
     from django.core.exceptions import ValidationError
 
-    from schools import demo as demo_module
+    from demo import directory as demo_module
 
     misplaced = demo_module.DemoUser(
         "misplaced",

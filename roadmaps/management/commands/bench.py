@@ -4,7 +4,10 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from roadmaps.benchmarks import BENCHMARKS
+from roadmaps.benchmarks import bench_roadmaps
+from roadmaps.importing.bench import bench_import
+
+BENCHMARKS = {"roadmaps": bench_roadmaps, "import": bench_import}
 
 
 class Command(BaseCommand):

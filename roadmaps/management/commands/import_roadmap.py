@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from roadmaps.importing import ImportFileError, parse_bounded
 from roadmaps.importing.readers import load_bytes
-from roadmaps.importing_service import roadmap_import, with_schedules
+from roadmaps.importing.service import roadmap_import, with_schedules
 from schools.models import Organisation
 
 

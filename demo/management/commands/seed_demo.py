@@ -2,12 +2,14 @@
 
 from django.core.management.base import BaseCommand
 
-from schools.demo import DEMO_PASSWORD, USERS, seed_demo
+from demo.directory import DEMO_PASSWORD, USERS
+from demo.seed import seed_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Создать (или обновить) демонстрационные регионы, организации и пользователей всех ролей."
+        "Создать (или обновить) демонстрационные регионы, организации, пользователей всех ролей "
+        "и планы-образцы."
     )
 
     def handle(self, *args, **options):

@@ -1,5 +1,5 @@
-"""Demo data: the regions, municipalities and organisations of the sample plans, a few
-dozen schools with their flags, and a demo user for every role.
+"""The demo directory: the regions, municipalities and organisations of the sample plans,
+a few dozen schools with their flags, and a demo user for every role.
 
 Everything is keyed by natural keys, so running it again updates rather than duplicates.
 The demo password is public on purpose (README); never load demo data in production."""
@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
-
-from . import access, services
-from .constants import OrganisationKind as K
-from .constants import Role, SchoolLevel
-from .models import CuratorAssignment, Municipality, Organisation, Region, User
+from schools import access, services
+from schools.constants import OrganisationKind as K
+from schools.constants import Role, SchoolLevel
+from schools.models import CuratorAssignment, Municipality, Organisation, Region, User
 
 DEMO_PASSWORD = "Demo-2026-roadmaps"  # noqa: S105 — public by design, printed in the README
 
@@ -397,9 +395,8 @@ USERS = [
 CURATED = {"methodologist": ["МОБУ СОШ № 3", "МОБУ СОШ № 5", "МОБУ ООШ № 12"]}
 
 
-@transaction.atomic
-def seed_demo() -> dict[str, int]:
-    """Create or update the demo world; returns counts of what is there."""
+def seed_directory() -> dict[str, Organisation]:
+    """Create or update the demo directory and people; returns organisations by short name."""
     by_short: dict[str, Organisation] = {}
     for region_name, spec in REGIONS.items():
         region, _ = Region.objects.update_or_create(
@@ -439,20 +436,13 @@ def seed_demo() -> dict[str, int]:
         curator = User.objects.get(username=username)
         for short in schools:
             CuratorAssignment.objects.get_or_create(curator=curator, school=by_short[short])
-    _import_samples(by_short)
     root, created = User.objects.get_or_create(
         username="root",
         defaults={"last_name": "Суперпользователь", "is_staff": True, "is_superuser": True},
     )
     root.set_password(DEMO_PASSWORD)
     root.save(update_fields=["password"])
-    return {
-        "regions": Region.objects.count(),
-        "municipalities": Municipality.objects.count(),
-        "organisations": Organisation.objects.count(),
-        "schools": Organisation.objects.schools().count(),
-        "users": User.objects.count(),
-    }
+    return by_short
 
 
 def _organisation(region: Region, municipality: Municipality | None, org: Org) -> Organisation:
@@ -473,48 +463,3 @@ def _organisation(region: Region, municipality: Municipality | None, org: Org) -
     )
     organisation.full_clean()
     return organisation
-
-
-SAMPLES_DIR = (
-    __import__("pathlib").Path(__file__).resolve().parent.parent.parent / "shared" / "samples"
-)
-SAMPLE_OWNERS = {
-    "novokubansky-cro-2019-2022.docx": "МБУ «ЦРО»",
-    "ponomarevsky-order-2020.docx": "Отдел образования",
-    "municipal-resources-2020.docx": "Управление образования",
-}
-
-
-def _import_samples(by_short: dict[str, Organisation]) -> None:
-    """The sample plans, imported once each (by file checksum); the partner centre of
-    Армавир may view and agree the network plan of Новокубанский ЦРО."""
-    import hashlib
-
-    from guardian.shortcuts import assign_perm
-
-    from roadmaps.importing import parse_plan
-    from roadmaps.importing_service import roadmap_import
-    from roadmaps.models import RoadmapImport
-
-    if not SAMPLES_DIR.is_dir():
-        return
-    for file_name, owner_short in SAMPLE_OWNERS.items():
-        path = SAMPLES_DIR / file_name
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        owner = by_short[owner_short]
-        existing = RoadmapImport.objects.filter(
-            sha256=hashlib.sha256(data).hexdigest(), roadmap__owner=owner
-        ).first()
-        roadmap = (
-            existing.roadmap
-            if existing
-            else roadmap_import(
-                plan=parse_plan(data, file_name), owner=owner, file_name=file_name, data=data
-            )
-        )
-        if file_name.startswith("novokubansky"):
-            partner = User.objects.get(username="partner")
-            for perm in ("roadmaps.view_roadmap", "roadmaps.agree_roadmap"):
-                assign_perm(perm, partner, roadmap)

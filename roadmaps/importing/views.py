@@ -24,17 +24,17 @@ from core.forms import BootstrapMixin
 from schools.access import get_object_for_user, has_verb
 from schools.models import Organisation
 
-from .importing.model import ParsedPlan
-from .importing.readers import MAX_ROWS, OLE_SIGNATURE
-from .importing.structure import COLUMN_LABELS
-from .importing_service import (
+from ..models import ImportJob
+from .model import ParsedPlan
+from .readers import MAX_ROWS, OLE_SIGNATURE
+from .service import (
     IMPORT_VERB,
     import_job_cancel,
     import_job_commit,
     import_job_create,
     import_job_remap,
 )
-from .models import ImportJob
+from .structure import COLUMN_LABELS
 
 SKIP = "skip"
 ROWS_PER_PAGE = 200

@@ -26,13 +26,9 @@ from schools import access
 from schools.access import FORBIDDEN_MESSAGE
 from schools.constants import OrganisationKind
 
-from . import schedules
-from .constants import RoadmapLevel
-from .importing import ImportFileError, parse_bounded
-from .importing.columns import LABELS as COLUMN_LABELS
-from .importing.model import ParsedMeasure, ParsedPlan, ParsedSection
-from .importing.structure import check_mapping
-from .models import (
+from .. import schedules
+from ..constants import RoadmapLevel
+from ..models import (
     ImportJob,
     Measure,
     MeasureWindow,
@@ -41,7 +37,11 @@ from .models import (
     RoadmapImport,
     Section,
 )
-from .windows import new_windows
+from ..windows import new_windows
+from . import ImportFileError, parse_bounded
+from .columns import LABELS as COLUMN_LABELS
+from .model import ParsedMeasure, ParsedPlan, ParsedSection
+from .structure import check_mapping
 
 logger = logging.getLogger(__name__)
 IMPORT_VERB = "roadmaps.import_roadmap"
@@ -56,7 +56,7 @@ LEVEL_BY_KIND = {
 def with_schedules(plan: ParsedPlan) -> ParsedPlan:
     """Fill each measure's schedule from its deadline text and the plan's period; a text
     that could not be placed in time is a warning beside its row."""
-    from .importing.model import Warning
+    from .model import Warning
 
     if plan.period is None:
         return plan
@@ -79,7 +79,7 @@ ORGANISATION_NAME = re.compile(r"\b[А-ЯЁ]{2,}(?:\s[А-ЯЁ]{2,})*\s?«[^»]{2
 def with_organisation_warnings(plan: ParsedPlan, known_short_names: set[str]) -> ParsedPlan:
     """Organisation names in «Ответственные» (like «МКУ «ЦМТО»») that the directory does
     not know: the measure keeps the text, the person sees a warning."""
-    from .importing.model import Warning
+    from .model import Warning
 
     known = {name.lower() for name in known_short_names}
     for measure in plan.all_measures():
@@ -268,7 +268,7 @@ def import_job_create(*, acting_user, owner, file_name: str, data: bytes) -> Imp
             job.file_path = path
             job.save(update_fields=["file_path"])
             access.recheck(acting_user, IMPORT_VERB, job)
-            from .tasks import parse_import
+            from ..tasks import parse_import
 
             enqueue(parse_import, job)
     except BaseException:
@@ -357,7 +357,7 @@ def import_job_remap(*, job: ImportJob, mapping: dict[int, str], acting_user) ->
         ]
     )
     access.recheck(acting_user, IMPORT_VERB, job)
-    from .tasks import parse_import
+    from ..tasks import parse_import
 
     enqueue(parse_import, job)
     return job

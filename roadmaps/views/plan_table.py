@@ -1,0 +1,207 @@
+"""The plan table shared by the roadmap pages: its columns, the cells of its rows, edit
+controls rendered once per page, and the responses that re-render one row or the whole
+table after an inline edit."""
+
+from __future__ import annotations
+
+from html import escape
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django_htmx.http import reswap, retarget
+
+from core.params import id_param, text_param
+from schools.access import FORBIDDEN_MESSAGE, get_object_for_user
+
+from .. import selectors, services
+from ..constants import COLUMNS, ScheduleKind
+from ..models import Roadmap
+
+COLUMN_LABELS = dict(COLUMNS)
+
+
+# A position among siblings; larger values mean "at the end", as the service clamps them.
+MAX_POSITION = 10**6
+
+
+def user_can_edit(user, roadmap: Roadmap) -> bool:
+    return (
+        roadmap.status in services.EDITABLE_STATUSES
+        and Roadmap.objects.for_user(user, "change").filter(pk=roadmap.pk).exists()
+    )
+
+
+def plan_columns(roadmap: Roadmap) -> list[tuple[str, str]]:
+    return [(key, COLUMN_LABELS[key]) for key in roadmap.columns if key in COLUMN_LABELS]
+
+
+# Stands for a row's id in the edit controls rendered once per page (static/js/app.js puts
+# each row's id in its place); a number the id converter accepts, so reverse() builds it.
+_ROW_ID = 987654321987654321
+
+
+def _row_urls(roadmap: Roadmap) -> dict[str, str]:
+    """The URLs of a row's edit controls with ``__id__`` for the row's id."""
+    urls = {
+        name: reverse(name, kwargs={"pk": _ROW_ID}).replace(str(_ROW_ID), "__id__")
+        for name in (
+            "section_edit",
+            "measure_edit",
+            "measure_schedule",
+            "measure_assign",
+            "measure_history",
+        )
+    }
+    for name in ("item_move", "measure_create", "section_create"):
+        urls[name] = reverse(name, kwargs={"pk": roadmap.pk})
+    return urls
+
+
+def _text_html(value: str) -> str:
+    """Escaped text with its line breaks as ``<br>``: what ``|linebreaksbr`` writes, without
+    the template filter machinery (called for every cell of thousands of rows)."""
+    if not value:
+        return ""
+    text = escape(value)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\n", "<br>")
+
+
+# A due date whose window left the schedule but is kept for what is recorded against it.
+CHANGED_BADGE = (
+    ' <span class="badge text-bg-warning" title="Окна больше нет в графике: '
+    'срок изменён после того, как по нему были отметки">срок изменён</span>'
+)
+
+
+def _schedule_html(row) -> str:
+    """The «Срок исполнения» cell's content: the due dates derived from the deadline."""
+    measure = row.obj
+    if measure.schedule_kind == ScheduleKind.UNSCHEDULED:
+        parts = ['<span class="badge text-bg-warning">без срока</span>']
+    else:
+        parts = []
+        if measure.schedule_kind == ScheduleKind.CONTINUOUS:
+            parts.append('<span class="text-body-secondary">постоянно:</span>')
+        elif measure.schedule_kind == ScheduleKind.RECURRING:
+            parts.append(f'<span class="text-body-secondary">{row.window_count} раз(а):</span>')
+        parts.extend(
+            f'<div class="text-nowrap">до {due}{CHANGED_BADGE if changed else ""}</div>'
+            for due, changed in zip(row.dates, row.changed, strict=True)
+        )
+        if row.more:
+            parts.append(f'<div class="text-body-secondary">… ещё {row.more}</div>')
+    if measure.schedule_overridden:
+        parts.append(
+            '<div><span class="badge text-bg-light" title="Срок задан вручную">вручную</span></div>'
+        )
+    return "".join(parts)
+
+
+def with_cells(rows: list, columns: list[tuple[str, str]], *, print_view: bool = False):
+    """Give each row what the table writes as it is: the id and depth as text, and a
+    measure's cells in column order with the text escaped and its line breaks made once
+    here — for thousands of rows the template engine's per-cell filters, ``if`` chains and
+    includes were three quarters of the page's time. The page gets the row's ``<td>`` run
+    (with the schedule cell after the deadline); the printed plan gets the texts."""
+    keys = [key for key, _ in columns]
+    for row in rows:
+        row.key = str(row.obj.pk)
+        row.level = str(row.depth)
+        if row.kind != "measure":
+            continue
+        obj = row.obj
+        texts = [_text_html(getattr(obj, key)) for key in keys]
+        if print_view:
+            row.cells = [mark_safe(text) for text in texts]  # noqa: S308 - escaped above
+            continue
+        cells: list[str] = []
+        for key, text in zip(keys, texts, strict=True):
+            if key == "number":
+                cells.append(f'<td class="text-nowrap">{text}</td>')
+            elif key == "result" and obj.indicator_id:
+                indicator = escape(str(obj.indicator))
+                cells.append(
+                    f'<td>{text}<div class="small text-body-secondary mt-1">Показатель: '
+                    f"{indicator}</div></td>"
+                )
+            else:
+                cells.append(f"<td>{text}</td>")
+            if key == "deadline_text":
+                cells.append(f'<td class="small schedule-cell">{_schedule_html(row)}</td>')
+        row.cells = mark_safe("".join(cells))  # noqa: S308 - every text escaped above
+    return rows
+
+
+def plan_context(request, roadmap: Roadmap, *, print_view: bool = False) -> dict:
+    due = request.GET.get("due", "")
+    filters = selectors.PlanFilters(
+        section=id_param(request.GET.get("section")),
+        responsible=text_param(request.GET.get("responsible")),
+        due_this_month=due == "month",
+        overdue=due == "overdue",
+        unscheduled=due == "unscheduled",
+    )
+    can_edit = not print_view and user_can_edit(request.user, roadmap)
+    columns = plan_columns(roadmap)
+    sections = selectors.plan_sections(roadmap)
+    return {
+        "roadmap": roadmap,
+        "rows": with_cells(
+            selectors.plan_rows(roadmap, filters, sections=sections),
+            columns,
+            print_view=print_view,
+        ),
+        "columns": columns,
+        # number column + schedule column + actions
+        "column_count": len(columns) + 1 + (1 if can_edit else 0),
+        "filters": filters,
+        "due": due,
+        "sections": sections,
+        "can_edit": can_edit,
+        "row_urls": _row_urls(roadmap) if can_edit else {},
+        "print_view": print_view,
+    }
+
+
+def load_for_change(model, user, pk: int, *, select_related: tuple[str, ...] = ()):
+    """An object the person may change, in one query: loaded through the verb's scope (the
+    check the write needs), not loaded as visible and then checked again. Only a refusal
+    asks once more, to answer 404 (not even visible) or 403 (visible, not changeable)."""
+    try:
+        obj = model.objects.for_user(user, "change").select_related(*select_related).get(pk=pk)
+    except model.DoesNotExist:
+        get_object_for_user(model, user, pk)  # 404 when it is not even visible
+        raise PermissionDenied(FORBIDDEN_MESSAGE) from None
+    # The proof the service takes instead of checking the plan again before its write.
+    return services.mark_change_checked(obj, user)
+
+
+def row_response(request, roadmap: Roadmap, kind: str, obj) -> HttpResponse:
+    """Re-render one row of the plan table after an inline edit. A measure is the one the
+    view holds (saved by the service, or just loaded), not loaded again; a section is read
+    afresh (a move in the same request may have changed its parent)."""
+    row = selectors.plan_row(roadmap, kind, obj.pk, obj=obj if kind == "measure" else None)
+    columns = plan_columns(roadmap)
+    if row is not None:
+        with_cells([row], columns)
+    context = {
+        "roadmap": roadmap,
+        "row": row,
+        "columns": columns,
+        "column_count": len(columns) + 2,
+        "can_edit": True,
+    }
+    return render(request, f"roadmaps/roadmap_detail.html#{kind}-row", context)
+
+
+def table_response(request, roadmap: Roadmap) -> HttpResponse:
+    """The whole plan table, swapped in place of #plan-table (after adding a row)."""
+    response = render(
+        request, "roadmaps/roadmap_detail.html#plan-table", plan_context(request, roadmap)
+    )
+    return reswap(retarget(response, "#plan-table"), "outerHTML")

@@ -1,0 +1,198 @@
+"""Plan pages: the list, a new plan, the plan with its table, print view, header, next
+period, history, review of imported schedules, Word/Excel export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from core.params import page_param, text_param
+from schools.access import get_object_for_user, has_verb
+
+from .. import selectors, services
+from ..constants import ROADMAP_HEADER_FIELDS
+from ..forms import (
+    DuplicateForm,
+    RoadmapCreateForm,
+    RoadmapHeaderForm,
+)
+from ..models import Roadmap
+from ..periods import next_period
+from .plan_table import plan_context
+
+# --- plans -------------------------------------------------------------------------------
+
+
+@login_required
+def roadmap_list(request):
+    search = text_param(request.GET.get("q"))
+    page = Paginator(selectors.roadmap_list(request.user, search=search), 50).get_page(
+        page_param(request.GET.get("page"))
+    )
+    return render(
+        request,
+        "roadmaps/roadmap_list.html",
+        {
+            "page": page,
+            "search": search,
+            "editable": selectors.editable_roadmap_ids(request.user, page.object_list),
+            "can_add": has_verb(request.user, "roadmaps.add_roadmap"),
+            "can_import": has_verb(request.user, "roadmaps.import_roadmap"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roadmap_create(request):
+    if not has_verb(request.user, "roadmaps.add_roadmap"):
+        raise PermissionDenied("Создавать планы могут координаторы и методисты.")
+    form = RoadmapCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            roadmap = services.roadmap_create(
+                acting_user=request.user,
+                owner=data["owner"],
+                title=data["title"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                level=data["level"],
+                subtitle=data["subtitle"],
+                period_text=data["period_text"],
+                is_template=data["is_template"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "План создан. Добавьте разделы и мероприятия.")
+            return redirect("roadmap_detail", pk=roadmap.pk)
+    return render(request, "roadmaps/roadmap_form.html", {"form": form})
+
+
+@login_required
+def roadmap_detail(request, pk: int):
+    roadmap = get_object_for_user(Roadmap, request.user, pk, select_related=("owner",))
+    context = plan_context(request, roadmap)
+    if request.htmx and request.htmx.target == "plan-table":
+        return render(request, "roadmaps/roadmap_detail.html#plan-table", context)
+    context["review_count"] = selectors.review_list(roadmap).count() if context["can_edit"] else 0
+    return render(request, "roadmaps/roadmap_detail.html", context)
+
+
+@login_required
+def roadmap_print(request, pk: int):
+    roadmap = get_object_for_user(Roadmap, request.user, pk, select_related=("owner",))
+    context = plan_context(request, roadmap, print_view=True)
+    context["concurrences"] = roadmap.concurrences.all()
+    return render(request, "roadmaps/roadmap_print.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roadmap_edit(request, pk: int):
+    roadmap = get_object_for_user(Roadmap, request.user, pk, "change")
+    form = RoadmapHeaderForm(
+        request.POST or None, instance=roadmap, initial={"version": roadmap.version}
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {
+            name: form.cleaned_data[name]
+            for name in ROADMAP_HEADER_FIELDS
+            if name in form.cleaned_data
+        }
+        try:
+            services.roadmap_update(
+                roadmap=Roadmap.objects.for_user(request.user, "change").get(pk=pk),
+                acting_user=request.user,
+                data=data,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except services.EditConflict as error:
+            conflict = error
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Шапка плана сохранена.")
+            return redirect("roadmap_detail", pk=pk)
+    return render(
+        request,
+        "roadmaps/roadmap_edit.html",
+        {"form": form, "roadmap": roadmap, "conflict": conflict},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roadmap_duplicate(request, pk: int):
+    roadmap = get_object_for_user(Roadmap, request.user, pk)
+    if not has_verb(request.user, "roadmaps.add_roadmap"):
+        raise PermissionDenied("Копировать планы могут координаторы и методисты.")
+    initial = {"title": roadmap.title}
+    if roadmap.period_start and roadmap.period_end:
+        initial["period_start"], initial["period_end"] = next_period(
+            roadmap.period_start, roadmap.period_end
+        )
+    form = DuplicateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.roadmap_duplicate(
+                roadmap=roadmap, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Создан новый план на основе прежнего. Сроки пересчитаны под новый период."
+            )
+            return redirect("roadmap_detail", pk=copy.pk)
+    return render(request, "roadmaps/roadmap_duplicate.html", {"form": form, "roadmap": roadmap})
+
+
+@login_required
+def roadmap_history(request, pk: int):
+    roadmap = get_object_for_user(Roadmap, request.user, pk)
+    return render(
+        request,
+        "roadmaps/roadmap_history.html",
+        {"roadmap": roadmap, "records": selectors.plan_history(roadmap)},
+    )
+
+
+@login_required
+def roadmap_review(request, pk: int):
+    roadmap = get_object_for_user(Roadmap, request.user, pk, "change")
+    return render(
+        request,
+        "roadmaps/roadmap_review.html",
+        {"roadmap": roadmap, "measures": selectors.review_list(roadmap)},
+    )
+
+
+@login_required
+def roadmap_export(request, pk: int, fmt: str):
+    """The plan as .xlsx or .docx in the document's layout."""
+    from django.http import Http404
+
+    from .. import exports
+
+    roadmap = get_object_for_user(
+        Roadmap, request.user, pk, "roadmaps.export_roadmap", select_related=("owner",)
+    )
+    if fmt == "xlsx":
+        data = exports.roadmap_xlsx(roadmap)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "docx":
+        data = exports.roadmap_docx(roadmap)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        raise Http404("Неизвестный формат.")
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="roadmap-{roadmap.pk}.{fmt}"'
+    return response
