@@ -127,6 +127,10 @@ class ParsedPlan:
     warnings: list[Warning] = field(default_factory=list)
 
     def all_measures(self) -> list[ParsedMeasure]:
+        """Every measure in the document's order (a plan built without ``children`` lists
+        its top-level measures first)."""
+        if self.children:
+            return [item for _, item in self.rows() if isinstance(item, ParsedMeasure)]
         found: list[ParsedMeasure] = list(self.measures)
 
         def walk(sections):

@@ -36,11 +36,21 @@ MACRO_CONTENT_TYPES = ("macroEnabled", "vbaProject", "ms-office.activeX")
 
 @dataclass
 class RawRow:
+    """One row of the plan's table with the formatting signals its format carries.
+
+    ``merged``: the row is laid out as a heading — one cell spans the whole row, or the
+    number cell and one cell spanning the rest (Word gridSpan/hMerge, Excel merged
+    ranges). ``bold_cells`` and ``centred_cells`` follow ``cells`` (a cell whose text is
+    all bold, a cell whose paragraphs are all centred); they are empty when the format
+    has no formatting (CSV, text)."""
+
     cells: list[str]
     index: int  # 1-based: the line of a text file, the row of a sheet or of a Word table
-    merged: bool = False  # one cell spans the whole row
-    bold: bool = False
-    break_before: bool = False  # a page break (blank line) stood before it in pasted text
+    merged: bool = False
+    bold: bool = False  # every filled cell is bold
+    break_before: bool = False  # a page break stood before it (pasted text, split tables)
+    bold_cells: list[bool] = field(default_factory=list)
+    centred_cells: list[bool] = field(default_factory=list)
 
 
 @dataclass
@@ -249,7 +259,10 @@ class _Row:
     before: int = 0
     after: int = 0
     cells: list[str] = field(default_factory=list)
-    bold_flags: list[bool] = field(default_factory=list)
+    bold_flags: list[bool] = field(default_factory=list)  # per filled cell
+    bold_cells: list[bool] = field(default_factory=list)  # per grid column, like cells
+    centred_cells: list[bool] = field(default_factory=list)
+    cell_spans: list[int] = field(default_factory=list)  # per distinct cell (hMerge joined)
     tcs: int = 0
     spans: int = 0
     props_seen: bool = False
@@ -262,11 +275,15 @@ class _Cell:
     lines: list = field(default_factory=list)
     span: int = 1
     continued: bool = False
+    hcontinued: bool = False  # legacy horizontal merge: part of the cell on its left
     props_seen: bool = False
     span_seen: bool = False
     merge_seen: bool = False
+    hmerge_seen: bool = False
     has_runs: bool = False
     all_bold: bool = True
+    has_paragraphs: bool = False  # paragraphs with text (for all_centred)
+    all_centred: bool = True
     collect_depth: int = 0  # >0 inside a table or content control that sits in the cell
 
 
@@ -287,6 +304,8 @@ class _Frame:
     length: int = 0
     run: _Run | None = None
     collects: bool = False  # a direct child of a cell whose paragraphs are all cell lines
+    centred: bool = False  # a paragraph whose w:pPr/w:jc centres it
+    in_cell: bool = False  # a paragraph whose text is a line of the current cell
 
 
 class _DocxReader:
@@ -390,8 +409,16 @@ class _DocxReader:
             elif tag == f"{W}vMerge" and not cell.merge_seen:
                 cell.merge_seen = True
                 cell.continued = element.get(_VAL) in (None, "continue")
+            elif tag == f"{W}hMerge" and not cell.hmerge_seen:
+                cell.hmerge_seen = True
+                cell.hcontinued = element.get(_VAL) in (None, "continue")
         if tag == _P:
             self._open_paragraph(frame, prole)
+        elif tag == f"{W}pPr" and parent is not None and parent.in_cell:
+            frame.role = "ppr"
+        elif tag == f"{W}jc" and prole == "ppr":
+            # stack[-1] is the w:pPr, stack[-2] its paragraph.
+            self.stack[-2].centred = element.get(_VAL) in ("center", "centre")
         elif tag == _R and self.cell is not None:
             frame.run = _Run()
             self.runs.append(frame.run)
@@ -417,6 +444,7 @@ class _DocxReader:
         if self.cell is not None and (prole == "tc" or self.cell.collect_depth):
             self.cell.lines.append(None)
             frame.sinks.append((self.cell.lines, len(self.cell.lines) - 1))
+            frame.in_cell = True
         if frame.sinks:
             self._count_line()
         self.paragraphs.append(frame)
@@ -439,6 +467,9 @@ class _DocxReader:
             text = "".join(frame.paragraph)
             for target, index in frame.sinks:
                 target[index] = text
+            if frame.in_cell and self.cell is not None and text.strip():
+                self.cell.has_paragraphs = True
+                self.cell.all_centred = self.cell.all_centred and frame.centred
         if frame.run is not None:
             self.runs.pop()
             if "".join(frame.run.text).strip():
@@ -470,10 +501,19 @@ class _DocxReader:
         )
         if len(text) > MAX_CELL_CHARS:
             raise _cell_too_long()
+        bold = bool(text) and cell.has_runs and cell.all_bold
+        centred = bool(text) and cell.has_paragraphs and cell.all_centred
         if text:
-            row.bold_flags.append(cell.has_runs and cell.all_bold)
+            row.bold_flags.append(bold)
+        if cell.hcontinued and row.cell_spans and not text:
+            # Word 97's horizontal merge: this cell is the right part of the one before.
+            row.cell_spans[-1] += cell.span
+        else:
+            row.cell_spans.append(cell.span)
         row.cells.append(text)
         row.cells.extend([""] * (cell.span - 1))
+        row.bold_cells.extend([bold] + [False] * (cell.span - 1))
+        row.centred_cells.extend([centred] + [False] * (cell.span - 1))
         row.spans += cell.span
         row.tcs += 1
         if self.cells + len(row.cells) > MAX_CELLS:
@@ -491,16 +531,24 @@ class _DocxReader:
             raise _too_many_cells()
         grid_columns = table.grid_columns or None
         filled = [c for c in cells if c]
-        merged = row.tcs == 1 and (grid_columns or row.spans) > 1
+        distinct = len(row.cell_spans)
+        width = grid_columns or row.spans
+        merged = distinct == 1 and width > 1
         if not merged and len(filled) == 1 and grid_columns and row.tcs < grid_columns:
             # A row of fewer, wider cells carrying one text (e.g. «2020 год» over three columns).
             merged = True
+        if not merged and distinct == 2 and width >= 3 and row.cell_spans[1] >= width - 1:
+            # The number cell and one cell over all the others: a heading's layout.
+            merged = row.cell_spans[0] == 1 and row.before == 0
+        flags = [False] * row.before, [False] * row.after
         table.rows.append(
             RawRow(
                 cells=cells,
                 index=len(table.rows) + 1,
                 merged=merged,
                 bold=bool(row.bold_flags) and all(row.bold_flags),
+                bold_cells=flags[0] + row.bold_cells + flags[1],
+                centred_cells=flags[0] + row.centred_cells + flags[1],
             )
         )
 
@@ -557,17 +605,73 @@ def read_docx(data: bytes) -> RawDocument:
     # The plan table is the largest one (documents sometimes carry small layout tables,
     # e.g. the approval and concurrence blocks side by side).
     plan_table = max(tables, key=lambda table: table.direct_rows)
+    parts = _table_parts(reader.blocks, plan_table)
     result = RawDocument()
     seen_table = False
     for block in reader.blocks:
-        if block is plan_table:
+        if block is parts[0]:
             seen_table = True
-            result.rows = block.rows
+            result.rows = _joined_rows(parts)
+        elif any(block is part for part in parts):
+            continue
         elif isinstance(block, _Table):
             (result.after if seen_table else result.before).extend(block.lines)
         else:
             (result.after if seen_table else result.before).append(block)
     return result
+
+
+def _table_parts(blocks: list, plan_table: _Table) -> list[_Table]:
+    """The plan table and the tables it was cut into: a page break (or a conversion) often
+    splits one table into several with the same columns, separated only by empty
+    paragraphs. They are read as one table, in order."""
+    at = next(i for i, block in enumerate(blocks) if block is plan_table)
+
+    def same(block) -> bool:
+        return (
+            isinstance(block, _Table)
+            and block.direct_rows > 0
+            and block.grid_columns == plan_table.grid_columns
+            and plan_table.grid_columns > 1
+        )
+
+    def neighbours(indices) -> list[_Table]:
+        found = []
+        for i in indices:
+            block = blocks[i]
+            if block is None or (isinstance(block, str) and not block.strip()):
+                continue
+            if not same(block):
+                break
+            found.append(block)
+        return found
+
+    before = neighbours(range(at - 1, -1, -1))
+    after = neighbours(range(at + 1, len(blocks)))
+    return [*reversed(before), plan_table, *after]
+
+
+def _joined_rows(parts: list[_Table]) -> list[RawRow]:
+    rows: list[RawRow] = []
+    header = [_squashed(c) for c in parts[0].rows[0].cells] if parts[0].rows else []
+    for number, part in enumerate(parts):
+        # The first row of a later part after the header it repeats (and the column
+        # numbers) stood after the break: it may carry the end of the row the break cut.
+        first = 0
+        while first < len(part.rows) and (
+            [_squashed(c) for c in part.rows[first].cells] == header
+            or all(c.strip().rstrip(".").isdigit() for c in part.rows[first].cells if c.strip())
+        ):
+            first += 1
+        for position, row in enumerate(part.rows):
+            row.index = len(rows) + 1
+            row.break_before = number > 0 and position == first
+            rows.append(row)
+    return rows
+
+
+def _squashed(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 # --- Excel and CSV -----------------------------------------------------------------------
@@ -576,7 +680,9 @@ def read_docx(data: bytes) -> RawDocument:
 def read_xlsx(data: bytes) -> RawDocument:
     """The first visible sheet, values only: data_only=True reads the values Excel cached
     and never the formulas (nothing is ever evaluated). openpyxl's read-only mode streams
-    the sheet; the rows, cells and characters read are bounded as they come."""
+    the sheet; the rows, cells and characters read are bounded as they come. Bold and
+    centred cells and the merged ranges (which the read-only mode does not give) are kept
+    as signals of headings."""
     archive = _open_zip(data, "xlsx")
     for info in archive.infolist():
         name = info.filename.lower()
@@ -585,6 +691,8 @@ def read_xlsx(data: bytes) -> RawDocument:
         ):
             raise _unpacked_too_big(info.filename, info.file_size, MAX_DOCUMENT_BYTES)
     values: list[list[str]] = []
+    formats: list[tuple[list[bool], list[bool]]] = []
+    merges: list[tuple[int, int, int, int]] = []
     cells = 0
     try:
         import openpyxl
@@ -593,21 +701,83 @@ def read_xlsx(data: bytes) -> RawDocument:
         try:
             visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
             sheet = (visible or book.worksheets)[0]
-            for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            for row in sheet.iter_rows(max_col=MAX_COLUMNS):
                 if len(values) >= MAX_ROWS:
                     raise ImportFileError(_too_many_rows())
-                texts = [_cell(v) for v in row]
+                texts = [_cell(getattr(c, "value", None)) for c in row]
                 cells += _count_cells(texts)
                 if cells > MAX_CELLS:
                     raise _too_many_cells()
                 values.append(texts)
+                formats.append(_xlsx_formats(row, texts))
+            path = getattr(sheet, "_worksheet_path", None)
+            if path:
+                merges = _merged_ranges(archive, path)
         finally:
             book.close()
     except ImportFileError:
         raise
     except Exception:  # noqa: BLE001 — openpyxl raises many kinds on broken files
         raise ImportFileError("Файл .xlsx повреждён или это не книга Excel.") from None
-    return _grid(values)
+    return _grid(values, formats=formats, merges=merges)
+
+
+def _xlsx_formats(row, texts: list[str]) -> tuple[list[bool], list[bool]]:
+    """(bold, centred) per cell; only filled cells are looked at (styles cost a lookup)."""
+    bold, centred = [False] * len(texts), [False] * len(texts)
+    for position, (cell, text) in enumerate(zip(row, texts, strict=False)):
+        if not text:
+            continue
+        font = getattr(cell, "font", None)
+        alignment = getattr(cell, "alignment", None)
+        bold[position] = bool(font is not None and font.b)
+        centred[position] = bool(
+            alignment is not None and alignment.horizontal in ("center", "centerContinuous")
+        )
+    return bold, centred
+
+
+MERGE_CELL = re.compile(
+    rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})\""
+)
+MAX_MERGES = 50_000
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, int, int]]:
+    """(first row, first column, last row, last column) of the sheet's merged ranges, read
+    by scanning the sheet's XML in chunks (its size was checked above); 1-based."""
+    name = path.lstrip("/")
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return []
+    found: list[tuple[int, int, int, int]] = []
+    tail = b""
+    with archive.open(info) as raw:
+        stream = _LimitedStream(raw, min(info.file_size, MAX_DOCUMENT_BYTES), name)
+        while True:
+            chunk = stream.read(1024 * 1024)
+            if not chunk:
+                break
+            text = tail + chunk
+            last = 0
+            for match in MERGE_CELL.finditer(text):
+                top, left = int(match.group(2)), _column(match.group(1))
+                bottom, right = int(match.group(4)), _column(match.group(3))
+                found.append((top, left, bottom, right))
+                last = match.end()
+                if len(found) > MAX_MERGES:
+                    return found
+            # Keep the unmatched end: a tag may be cut by the chunk's border.
+            tail = text[max(last, len(text) - 200) :]
+    return found
 
 
 def _count_cells(texts: list[str]) -> int:
@@ -674,9 +844,22 @@ def read_csv(data: bytes) -> RawDocument:
     return _grid(values)
 
 
-def _grid(values: list[list[str]]) -> RawDocument:
+def _grid(
+    values: list[list[str]],
+    *,
+    formats: list[tuple[list[bool], list[bool]]] | None = None,
+    merges: list[tuple[int, int, int, int]] = (),
+) -> RawDocument:
     """Rows of a sheet: single-cell rows above the table are the text before it."""
     width = max((len(row) for row in values), default=0)
+    # The table's own width: the rightmost column that holds text somewhere.
+    used = max(
+        (max((i for i, c in enumerate(row) if c), default=-1) + 1 for row in values), default=0
+    )
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for top, left, _bottom, right in merges:
+        if right > left:
+            spans.setdefault(top, []).append((left, right))
     result = RawDocument()
     started = False
     for index, row in enumerate(values, start=1):
@@ -688,7 +871,15 @@ def _grid(values: list[list[str]]) -> RawDocument:
             result.before.append(filled[0])
             continue
         started = True
-        result.rows.append(RawRow(cells=row, index=index))
+        raw = RawRow(cells=row, index=index)
+        if formats is not None:
+            bold, centred = formats[index - 1]
+            raw.bold_cells = bold + [False] * (width - len(bold))
+            raw.centred_cells = centred + [False] * (width - len(centred))
+            flags = [b for b, c in zip(raw.bold_cells, row, strict=False) if c]
+            raw.bold = bool(flags) and all(flags)
+        raw.merged = _merged_row(row, spans.get(index, ()), used)
+        result.rows.append(raw)
     # Single-cell rows after the last row of the table are the text under it (concurrences).
     while (
         result.rows
@@ -697,6 +888,21 @@ def _grid(values: list[list[str]]) -> RawDocument:
     ):
         result.after.insert(0, next(c for c in result.rows.pop().cells if c))
     return result
+
+
+def _merged_row(row: list[str], spans, used: int) -> bool:
+    """A row whose text is in one merged range over the table's width, or in the first
+    column and one merged range over all the others (the heading layouts)."""
+    if used < 2:
+        return False
+    for left, right in spans:
+        if right < used:
+            continue
+        if left == 1 and not any(row[right:]):
+            return True
+        if left == 2:
+            return True
+    return False
 
 
 def _below_table(rows: list[RawRow]) -> bool:

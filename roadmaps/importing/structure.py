@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
+from dataclasses import dataclass
 
 from .columns import HEADER_WORDS, LABELS
 from .errors import ImportFileError
@@ -28,6 +30,12 @@ CONTINUATION_MESSAGE = (
     "(перенос страницы разрезал строку таблицы). Проверьте текст."
 )
 ROMAN_SECTION = re.compile(r"^([IVXLC]+)\.?\s+(\S.*)$", re.S)
+ROMAN = re.compile(r"^[IVXLC]{1,6}\.?$")
+# A number typed at the start of the text's own cell: «3.2. Работа с педагогами» (a dot is
+# required, so that «2 раза в год» stays text).
+TITLE_NUMBER = re.compile(r"^((?:\d{1,3}\.)+\d{0,3})\.?\s+(\S.*)$", re.S)
+# A row of its own that is an item of a list: «- по математике».
+BULLET = re.compile(r"^[-–—•]\s*\S")
 
 
 def classify_header(cells: list[str]) -> dict[int, str]:
@@ -115,21 +123,212 @@ def _is_debris(cells: list[str], header: list[str], header_mapping: dict[int, st
     )
 
 
-def _next_number(rows: list[RawRow], start: int, number_col: int | None) -> str:
-    """The number of the next numbered row (for telling a numbered section from a measure)."""
-    for row in rows[start : start + 5]:
-        if number_col is not None and number_col < len(row.cells) and row.cells[number_col].strip():
-            return row.cells[number_col].strip()
-        first = next((c.strip() for c in row.cells if c.strip()), "")
-        match = SECTION_NUMBER.match(first)
-        if match:
-            return match.group(1) + "."
-    return ""
+@dataclass
+class _Line:
+    """One row of the table with what the structure is decided from."""
+
+    row: RawRow
+    values: dict[str, str]
+    number: str
+    title: str
+    others: bool  # text in a column other than the number and the title
+    key: tuple[int, ...] | None  # the number as digits, when it is a number
+    layout: bool = False  # merged over the row, or a lone text in the number column
+    bold: bool = False
+    centred: bool = False
+    broken: bool = False  # a page break stood before it
+    kind: str = ""  # section, measure, skip (decided for numbered rows before the tree)
 
 
-def _nested_under(child: str, parent: str) -> bool:
-    parent = parent.rstrip(".") + "."
-    return child.startswith(parent) and _depth(child) > _depth(parent)
+def _key(number: str) -> tuple[int, ...] | None:
+    number = number[:-1] if number.endswith(")") else number  # «1)», «2.1)»
+    if not NUMBER.match(number):
+        return None
+    return tuple(int(part) for part in number.rstrip(".").split("."))
+
+
+def _nested(child: tuple[int, ...], parent: tuple[int, ...]) -> bool:
+    """3.2.1. under 3.2. (and under 3.)."""
+    return len(child) > len(parent) and child[: len(parent)] == parent
+
+
+def _after(key: tuple[int, ...], other: tuple[int, ...]) -> bool:
+    """``key`` goes on with the numbering after ``other``: 3.3. after 3.2., 4. after 3.2."""
+    common = min(len(key), len(other))
+    return key[: common - 1] == other[: common - 1] and key[common - 1] > other[common - 1]
+
+
+def _section_number(number: str) -> str:
+    return number if number.endswith(".") else number + "."
+
+
+def _lines(
+    rows: list[RawRow],
+    start: int,
+    mapping: dict[int, str],
+    header_cells: list[str],
+    found: dict[int, str],
+    plan: ParsedPlan,
+) -> list[_Line]:
+    """The table's rows without debris, each with its number, text and signals."""
+    number_col = next((i for i, k in mapping.items() if k == "number"), None)
+    title_col = next(i for i, k in mapping.items() if k == "title")
+    width = len(rows[start - 1].cells)
+    lines: list[_Line] = []
+    for row in rows[start:]:
+        cells = [c.strip() for c in row.cells] + [""] * max(0, width - len(row.cells))
+        filled = [i for i, c in enumerate(cells) if c]
+        if not filled or _is_debris(cells, header_cells, found):
+            continue
+        values = {key: cells[i] if i < len(cells) else "" for i, key in mapping.items()}
+        number, title = values.get("number", ""), values.get("title", "")
+        others = any(i not in (number_col, title_col) for i in filled)
+        text_at = title_col
+        single = cells[filled[0]] if len(filled) == 1 else None
+        # A lone text where the number goes («3. Методическое сопровождение», «2020 год»
+        # typed over the row): a heading's layout, like a merged row.
+        layout = (
+            single is not None
+            and filled[0] != title_col
+            and filled[0] in (0, number_col)
+            and not NUMBER.match(single)
+        )
+        if row.merged or layout:
+            text = single if single is not None else " ".join(cells[i] for i in filled)
+            text_at = filled[0]
+            if row.merged and number and title and not others:
+                pass  # the number cell and the title spread over the rest
+            else:
+                match = SECTION_NUMBER.match(text)
+                roman = ROMAN_SECTION.match(text)
+                if match:
+                    number, title = _section_number(match.group(1)), match.group(2).strip()
+                elif roman and text[len(roman.group(1)) :].startswith("."):
+                    number, title = roman.group(1) + ".", roman.group(2).strip()
+                elif PAGE_NUMBER.match(text):
+                    plan.warnings.append(
+                        Warning(row.index, f"Строка «{text}» пропущена: похоже на номер страницы.")
+                    )
+                    continue
+                else:
+                    number, title = "", text
+            others = False
+        elif not number and title:
+            # The number typed into the text's cell: «3.2. Работа с педагогами».
+            match = TITLE_NUMBER.match(title)
+            if match:
+                number, title = _section_number(match.group(1)), match.group(2).strip()
+        if not title and single is not None and filled[0] != number_col:
+            text_at = filled[0]
+        line = _Line(
+            row=row,
+            values=values,
+            number=number,
+            title=title,
+            others=others,
+            key=_key(number),
+            layout=row.merged or layout,
+            broken=row.break_before,
+        )
+        if text_at < len(row.bold_cells):
+            line.bold = row.bold_cells[text_at]
+        if text_at < len(row.centred_cells):
+            line.centred = row.centred_cells[text_at]
+        lines.append(line)
+    return lines
+
+
+def _telling(lines: list[_Line], flag: str) -> bool:
+    """Bold or centred text tells headings apart only when it is the exception: in a table
+    set all in bold it says nothing."""
+    titled = [line for line in lines if line.title]
+    marked = sum(1 for line in titled if getattr(line, flag))
+    return 0 < marked <= len(titled) // 2
+
+
+def _continuation_like(line: _Line) -> bool:
+    """An unnumbered row that may carry the rest of the previous measure."""
+    return (
+        line.key is None
+        and (line.broken or not line.title or line.title[:1].islower())
+        and not BULLET.match(line.title)
+    )
+
+
+def _decide_numbered(lines: list[_Line], heading) -> None:
+    """Numbered rows: a section or a measure, from every signal of the row and of the rows
+    around it."""
+    following: list[int | None] = [None] * len(lines)
+    upcoming = None
+    for position in range(len(lines) - 1, -1, -1):
+        following[position] = upcoming
+        if lines[position].key is not None:
+            upcoming = position
+
+    def nested_next(position: int) -> bool:
+        after = following[position]
+        return after is not None and _nested(lines[after].key, lines[position].key)
+
+    # Unnumbered headings over numbered measures («Организационная работа», then 1., 2.):
+    # the table opens with an unnumbered row, then a 1. that nothing is nested in.
+    first = lines[0] if lines else None
+    under_unnumbered = (
+        first is not None
+        and first.key is None
+        and not first.others
+        and bool(first.title)
+        and len(lines) > 1
+        and lines[1].key == (1,)
+        and not nested_next(1)
+        and not heading(lines[1])
+    )
+    # First what a row says of itself: text in other columns makes a measure; a heading's
+    # layout or format, or deeper numbers that follow («3.» → «3.1.»), a section.
+    siblings: dict[tuple[int, ...], Counter] = {}
+    for position, line in enumerate(lines):
+        if line.key is None:
+            continue
+        if line.others:
+            line.kind = "measure"
+        elif (line.title and heading(line)) or nested_next(position):
+            line.kind = "section"
+        else:
+            continue
+        siblings.setdefault(line.key[:-1], Counter())[line.kind] += 1
+    # Then the rows that say nothing of themselves (a blank form: number and title only).
+    previous: _Line | None = None
+    for position, line in enumerate(lines):
+        if line.key is None:
+            continue
+        if not line.kind:
+            line.kind = _decide_bare(line, lines, position, siblings, previous, under_unnumbered)
+        previous = line
+
+
+def _decide_bare(line, lines, position, siblings, previous, under_unnumbered) -> str:
+    if not line.title:
+        # A number alone: a blank line of the form to fill in, unless it is a page number
+        # (no dot, out of the numbering).
+        fits = (previous is None and line.key[0] == 1) or (
+            previous is not None and previous.key[0] in (line.key[0] - 1, line.key[0])
+        )
+        return "measure" if len(line.key) > 1 or line.number.endswith(".") or fits else "skip"
+    counts = siblings.get(line.key[:-1], Counter())
+    if counts["measure"] and not counts["section"]:
+        # Its siblings are measures: one with empty cells is still a measure.
+        return "measure"
+    after = lines[position + 1] if position + 1 < len(lines) else None
+    if (
+        not under_unnumbered
+        and after is not None
+        and after.key is None
+        and after.title
+        and not _continuation_like(after)
+    ):
+        # Unnumbered rows follow before the next number: they are its measures.
+        return "section"
+    # «3.2.» followed by «3.3.»: a measure.
+    return "measure"
 
 
 def build_plan(document: RawDocument, *, mapping: dict[int, str] | None = None) -> ParsedPlan:
@@ -146,128 +345,44 @@ def build_plan(document: RawDocument, *, mapping: dict[int, str] | None = None) 
         mapping=dict(mapping),
     )
     header_cells = _squash(rows[header_at].cells)
-    number_col = next((i for i, k in mapping.items() if k == "number"), None)
-    title_col = next(i for i, k in mapping.items() if k == "title")
+    lines = _lines(rows, header_at + 1, mapping, header_cells, found, plan)
+    bold, centred = _telling(lines, "bold"), _telling(lines, "centred")
 
-    stack: list[ParsedSection] = []  # open numbered sections, outermost first
-    group: ParsedSection | None = None
-    last: ParsedMeasure | None = None
+    def heading(line: _Line) -> bool:
+        if line.layout:
+            return True
+        if line.others or BULLET.match(line.title):
+            return False
+        return (bold and line.bold) or (centred and line.centred)
 
-    def add_section(section: ParsedSection) -> None:
-        nonlocal group
-        if section.is_group:
-            # A group row («2020 год») opens a new top-level group.
-            plan.sections.append(section)
-            plan.children.append(section)
-            group = section
-            stack.clear()
-            return
-        depth = _depth(section.number) if section.number else (len(stack) + 1)
-        while stack and (_depth(stack[-1].number) if stack[-1].number else 1) >= depth:
-            stack.pop()
-        parent = stack[-1] if stack else group
-        if parent is None:
-            plan.sections.append(section)
-            plan.children.append(section)
-        else:
-            parent.sections.append(section)
-            parent.children.append(section)
-        stack.append(section)
-
-    def add_measure(measure: ParsedMeasure) -> None:
-        parent = stack[-1] if stack else group
-        if parent is None:
-            plan.measures.append(measure)
-            plan.children.append(measure)
-        else:
-            parent.measures.append(measure)
-            parent.children.append(measure)
-
-    width = len(rows[header_at].cells)
-    for position in range(header_at + 1, len(rows)):
-        row = rows[position]
-        cells = [c.strip() for c in row.cells] + [""] * max(0, width - len(row.cells))
-        filled = [c for c in cells if c]
-        if not filled or _is_debris(cells, header_cells, found):
-            continue
-        values = {key: cells[i] if i < len(cells) else "" for i, key in mapping.items()}
-        number = values.get("number", "")
-        title = values.get("title", "")
-        others = [c for i, c in enumerate(cells) if c and i not in (number_col, title_col)]
-
-        # Sections: a merged row, a row with text in one cell only, or a bold title row.
-        single = filled[0] if len(filled) == 1 else None
-        if row.merged or (
-            single is not None
-            and (cells[0] == single or cells[title_col] == single)
-            and not others
-            and number in ("", single)
-        ):
-            text = single if single is not None else " ".join(filled)
-            match = SECTION_NUMBER.match(text)
-            if match and (row.merged or cells[0] == text):
-                add_section(
-                    ParsedSection(
-                        number=match.group(1) + ".", title=match.group(2).strip(), row=row.index
-                    )
-                )
-            elif row.merged or cells[0] == text:
-                if PAGE_NUMBER.match(text):
-                    plan.warnings.append(
-                        Warning(row.index, f"Строка «{text}» пропущена: похоже на номер страницы.")
-                    )
-                    continue
-                add_section(ParsedSection(number="", title=text, is_group=True, row=row.index))
-            elif last is not None and _continues(row, title):
-                _continue(last, values, plan, row)
-                continue
-            else:
-                add_section(ParsedSection(number="", title=text, is_group=True, row=row.index))
-            last = None
-            continue
-        if number and NUMBER.match(number) and not title and not others:
-            plan.warnings.append(
-                Warning(row.index, f"Строка «{number}» пропущена: похоже на номер страницы.")
+    _decide_numbered(lines, heading)
+    _assemble(plan, lines, heading)
+    if _nonsense(plan):
+        plan.sections.clear()
+        plan.measures.clear()
+        plan.children.clear()
+        plan.warnings = [w for w in plan.warnings if "номер страницы" in w.message]
+        for line in lines:
+            if line.kind != "skip":
+                line.kind = "measure"
+        _assemble(plan, lines, lambda line: False, flat=True)
+        plan.warnings.append(
+            Warning(
+                0,
+                "Разделы плана не распознаны: мероприятия загружены списком, без разделов. "
+                "Проверьте структуру и при необходимости расставьте разделы вручную.",
             )
-            continue
-        if number and NUMBER.match(number) and title and not others:
-            # «3.» + title with every other cell empty: a section when it is bold or the
-            # next numbered row is nested in it (3. → 3.1.); otherwise a bare measure.
-            following = _next_number(rows, position + 1, number_col)
-            if row.bold or _nested_under(following, number):
-                add_section(
-                    ParsedSection(
-                        number=number if number.endswith(".") else number + ".",
-                        title=title,
-                        row=row.index,
-                    )
-                )
-                last = None
-                continue
-
-        if not number and last is not None and _continues(row, title):
-            _continue(last, values, plan, row)
-            continue
-        measure = ParsedMeasure(
-            number=number,
-            title=title,
-            deadline_text=values.get("deadline_text", ""),
-            audience=values.get("audience", ""),
-            responsible_text=values.get("responsible_text", ""),
-            result=values.get("result", ""),
-            status_text=values.get("status_text", ""),
-            row=row.index,
         )
-        if not title:
-            plan.warnings.append(Warning(row.index, "У мероприятия нет текста."))
-        if not number:
-            plan.warnings.append(
-                Warning(
-                    row.index, "Мероприятие без номера — номер оставлен пустым, как в документе."
-                )
+    elif (
+        not plan.sections and plan.all_measures() and not any(m.number for m in plan.all_measures())
+    ):
+        plan.warnings.append(
+            Warning(
+                0,
+                "В таблице нет ни номеров, ни разделов: мероприятия загружены списком, "
+                "без разделов. Проверьте структуру.",
             )
-        add_measure(measure)
-        last = measure
+        )
 
     if not plan.all_measures():
         raise ImportFileError("В таблице не найдено ни одного мероприятия.")
@@ -277,20 +392,201 @@ def build_plan(document: RawDocument, *, mapping: dict[int, str] | None = None) 
     return plan
 
 
-def _continues(row: RawRow, title: str) -> bool:
-    """An unnumbered row that carries the rest of the previous measure: a page break stood
-    before it, or it has no measure text of its own, or its text goes on in lower case."""
-    return row.break_before or not title or title[:1].islower()
+def _nonsense(plan: ParsedPlan) -> bool:
+    """A structure no person would read into the table: sections without a single measure,
+    or mostly empty sections."""
+    sections: list[ParsedSection] = []
+
+    def walk(items):
+        for item in items:
+            sections.append(item)
+            walk(item.sections)
+
+    walk(plan.sections)
+    if not sections:
+        return False
+    if not plan.all_measures():
+        return True
+    empty = sum(1 for s in sections if not s.sections and not s.measures)
+    return len(sections) >= 3 and empty * 2 > len(sections)
 
 
-def _continue(measure: ParsedMeasure, values: dict, plan: ParsedPlan, row: RawRow) -> None:
+def _assemble(plan: ParsedPlan, lines: list[_Line], heading, *, flat: bool = False) -> None:
+    """Place the rows in the tree, in order: sections by their numbers, unnumbered headings
+    (groups) at the top or inside the section they stand in, measures in the innermost
+    open section their number belongs to; continuation rows join the measure before."""
+    # Open sections, outermost first: (depth, section, number key). A numbered section's
+    # depth is its number's; a group inside a section sits half a level below it.
+    stack: list[tuple[float, ParsedSection, tuple[int, ...] | None]] = []
+    last: ParsedMeasure | None = None
+    top_group_seen = False
+    heading_mode = False  # unnumbered headings over numbered measures
+    following: list[_Line | None] = [None] * len(lines)
+    upcoming = None
+    for position in range(len(lines) - 1, -1, -1):
+        following[position] = upcoming
+        if lines[position].key is not None:
+            upcoming = lines[position]
+
+    def attach(item, parent: ParsedSection | None) -> None:
+        if parent is None:
+            (plan.sections if isinstance(item, ParsedSection) else plan.measures).append(item)
+            plan.children.append(item)
+        else:
+            (parent.sections if isinstance(item, ParsedSection) else parent.measures).append(item)
+            parent.children.append(item)
+
+    def open_section(section: ParsedSection, depth: float, key) -> None:
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        attach(section, stack[-1][1] if stack else None)
+        stack.append((depth, section, key))
+
+    def add_measure(line: _Line) -> ParsedMeasure:
+        if line.key is not None:
+            # 3.2. after the sub-section 3.1.: back to 3.; 2. after the section 1.: top level.
+            while (
+                stack
+                and stack[-1][2] is not None
+                and not _nested(line.key, stack[-1][2])
+                and _after(line.key, stack[-1][2])
+            ):
+                stack.pop()
+        measure = ParsedMeasure(
+            number=line.number,
+            title=line.title,
+            deadline_text=line.values.get("deadline_text", ""),
+            audience=line.values.get("audience", ""),
+            responsible_text=line.values.get("responsible_text", ""),
+            result=line.values.get("result", ""),
+            status_text=line.values.get("status_text", ""),
+            row=line.row.index,
+        )
+        if not measure.title:
+            plan.warnings.append(Warning(line.row.index, "У мероприятия нет текста."))
+        if not measure.number:
+            plan.warnings.append(
+                Warning(
+                    line.row.index,
+                    "Мероприятие без номера — номер оставлен пустым, как в документе.",
+                )
+            )
+        attach(measure, stack[-1][1] if stack else None)
+        return measure
+
+    def open_group(line: _Line, after: _Line | None) -> None:
+        nonlocal top_group_seen
+        inner = next((entry for entry in reversed(stack) if entry[2] is not None), None)
+        depth = 0.0
+        if inner is not None:
+            key = inner[2]
+            # Inside the open section when the numbers under the heading are the section's
+            # own, or when they go on after it and no heading stood at the top before.
+            within = after is not None and _nested(after.key, key)
+            goes_on = after is None or _after(after.key, key)
+            if within or (goes_on and not top_group_seen):
+                depth = inner[0] + 0.5
+        top_group_seen = top_group_seen or depth == 0
+        open_section(
+            ParsedSection(number="", title=line.title, is_group=True, row=line.row.index),
+            depth,
+            None,
+        )
+
+    for position, line in enumerate(lines):
+        before = lines[position - 1] if position else None
+        after = lines[position + 1] if position + 1 < len(lines) else None
+        if line.kind == "skip":
+            plan.warnings.append(
+                Warning(
+                    line.row.index, f"Строка «{line.number}» пропущена: похоже на номер страницы."
+                )
+            )
+            continue
+        if line.key is not None or (line.number and not flat):
+            roman = line.key is None and ROMAN.match(line.number) and not line.others
+            if line.kind == "section" or (line.key is None and heading(line)) or roman:
+                number = _section_number(line.number)
+                # «I.», «II.» stand over the arabic numbers: 1. under I. is one level down.
+                depth = len(line.key) if line.key else 0.5 if roman else _depth(number)
+                open_section(
+                    ParsedSection(number=number, title=line.title, row=line.row.index),
+                    depth,
+                    line.key,
+                )
+                last = None
+            else:
+                last = add_measure(line)
+            continue
+        if flat:
+            if last is not None and not line.number and _continuation_like(line):
+                _continue(last, line, plan)
+            else:
+                last = add_measure(line)
+            continue
+        if line.layout:
+            open_group(line, following[position])
+            last = None
+            continue
+        if BULLET.match(line.title):
+            # «- …» in a row of its own is a measure; after a page break it may be the rest
+            # of a list the break cut.
+            if line.broken and last is not None and _open_list(last.title):
+                _continue(last, line, plan)
+            else:
+                last = add_measure(line)
+            continue
+        if last is not None and _continuation_like(line):
+            _continue(last, line, plan)
+            continue
+        if heading(line):
+            open_group(line, following[position])
+            last = None
+            continue
+        if (
+            line.title
+            and not line.others
+            and after is not None
+            and after.key is not None
+            and after.kind == "measure"
+        ):
+            # A bare unnumbered row over numbered measures: their heading when the numbers
+            # start over under it, when earlier rows like it were headings, or when it alone
+            # lacks the dates and names that the measures around it have.
+            starts = after.key[-1] == 1 and not (
+                before is not None and before.key is not None and _nested(after.key, before.key)
+            )
+            between = heading_mode and before is not None and before.key is not None
+            bare = (
+                before is not None
+                and before.key is not None
+                and before.kind == "measure"
+                and before.others
+                and after.others
+            )
+            if starts or between or bare:
+                heading_mode = heading_mode or starts
+                open_group(line, after)
+                last = None
+                continue
+        last = add_measure(line)
+
+
+def _open_list(text: str) -> bool:
+    """A text that ends in a list of «- …» lines or announces one («…:»)."""
+    tail = text.rstrip()
+    last_line = tail.rsplit("\n", 1)[-1].strip()
+    return tail.endswith((":", ";", ",")) or bool(BULLET.match(last_line))
+
+
+def _continue(measure: ParsedMeasure, line: _Line, plan: ParsedPlan) -> None:
     for key in ("title", "deadline_text", "audience", "responsible_text", "result", "status_text"):
-        text = values.get(key, "")
+        text = line.values.get(key, "") if key != "title" else line.title
         if text:
             current = getattr(measure, key)
             setattr(measure, key, f"{current} {text}".strip() if current else text)
     # Shown next to the measure the row was merged into (the row itself disappears).
-    plan.warnings.append(Warning(measure.row, CONTINUATION_MESSAGE.format(row=row.index)))
+    plan.warnings.append(Warning(measure.row, CONTINUATION_MESSAGE.format(row=line.row.index)))
 
 
 def _duplicates(plan: ParsedPlan) -> None:
