@@ -503,3 +503,56 @@ def test_views_write_only_through_services():
             ):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: .{node.func.attr}()")
     assert offenders == []
+
+
+# --- scopes never duplicate rows ---------------------------------------------------------
+
+
+def test_scope_paths_follow_forward_foreign_keys_only():
+    """A scope path that crossed a many-to-many or reverse relation would repeat a row once
+    per related row; such a scope must be written as ``pk__in`` a subquery instead (as
+    ``UserQuerySet`` does with memberships)."""
+    from schools.access import ScopedQuerySet
+
+    crossing = []
+    for model in apps.get_models():
+        queryset = model._default_manager.all()
+        if not isinstance(queryset, ScopedQuerySet):
+            continue
+        paths = [
+            getattr(queryset, name, None)
+            for name in ("region_path", "municipality_path", "organisation_path", "roadmap_path")
+        ]
+        for path in filter(None, paths):
+            current = model
+            for part in path.split("__"):
+                field = current._meta.get_field(part.removesuffix("_id"))
+                if not (field.many_to_one or field.one_to_one or not field.is_relation):
+                    crossing.append(f"{model.__name__}: {path}")
+                    break
+                current = field.related_model if field.is_relation else current
+    assert crossing == []
+
+
+@pytest.mark.django_db
+def test_no_scope_returns_a_row_twice(world):
+    """Every persona (two memberships, guardian grants, curators included) and every verb."""
+    from tests.conftest import PERSONAS
+    from tests.roadmaps.factories import MeasureFactory, RoadmapFactory
+
+    plan = RoadmapFactory(owner=world.authority)
+    MeasureFactory(roadmap=plan)
+    world.grant_partner(plan)
+    duplicated = []
+    for model in apps.get_models():
+        manager = model._default_manager
+        if not hasattr(manager.all(), "for_user"):
+            continue
+        for persona in PERSONAS:
+            for action in ("view", "change", "add", "delete"):
+                rows = list(
+                    manager.for_user(world.user(persona), action).values_list("pk", flat=True)
+                )
+                if len(rows) != len(set(rows)):
+                    duplicated.append(f"{model.__name__} {persona} {action}")
+    assert duplicated == []

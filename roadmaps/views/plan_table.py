@@ -17,6 +17,7 @@ from core.params import id_param, text_param
 from schools.access import FORBIDDEN_MESSAGE, get_object_for_user
 
 from .. import selectors, services
+from ..actions import plan_actions
 from ..constants import COLUMNS, ScheduleKind
 from ..models import Roadmap
 
@@ -25,13 +26,6 @@ COLUMN_LABELS = dict(COLUMNS)
 
 # A position among siblings; larger values mean "at the end", as the service clamps them.
 MAX_POSITION = 10**6
-
-
-def user_can_edit(user, roadmap: Roadmap) -> bool:
-    return (
-        roadmap.status in services.EDITABLE_STATUSES
-        and Roadmap.objects.for_user(user, "change").filter(pk=roadmap.pk).exists()
-    )
 
 
 def plan_columns(roadmap: Roadmap) -> list[tuple[str, str]]:
@@ -146,7 +140,9 @@ def plan_context(request, roadmap: Roadmap, *, print_view: bool = False) -> dict
         overdue=due == "overdue",
         unscheduled=due == "unscheduled",
     )
-    can_edit = not print_view and user_can_edit(request.user, roadmap)
+    # The buttons this person may use; the print view shows none.
+    actions = {} if print_view else plan_actions(request.user, roadmap)
+    can_edit = bool(actions.get("edit"))
     columns = plan_columns(roadmap)
     sections = selectors.plan_sections(roadmap)
     return {
@@ -163,6 +159,7 @@ def plan_context(request, roadmap: Roadmap, *, print_view: bool = False) -> dict
         "due": due,
         "sections": sections,
         "can_edit": can_edit,
+        "actions": actions,
         "row_urls": _row_urls(roadmap) if can_edit else {},
         "print_view": print_view,
     }

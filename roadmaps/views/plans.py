@@ -15,6 +15,7 @@ from core.params import page_param, text_param
 from schools.access import get_object_for_user, has_verb
 
 from .. import selectors, services
+from ..actions import list_actions, plan_actions
 from ..constants import ROADMAP_HEADER_FIELDS
 from ..forms import (
     DuplicateForm,
@@ -41,8 +42,7 @@ def roadmap_list(request):
             "page": page,
             "search": search,
             "editable": selectors.editable_roadmap_ids(request.user, page.object_list),
-            "can_add": has_verb(request.user, "roadmaps.add_roadmap"),
-            "can_import": has_verb(request.user, "roadmaps.import_roadmap"),
+            "actions": list_actions(request.user),
         },
     )
 
@@ -132,8 +132,11 @@ def roadmap_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def roadmap_duplicate(request, pk: int):
     roadmap = get_object_for_user(Roadmap, request.user, pk)
-    if not has_verb(request.user, "roadmaps.add_roadmap"):
-        raise PermissionDenied("Копировать планы могут координаторы и методисты.")
+    if not plan_actions(request.user, roadmap)["duplicate"]:
+        raise PermissionDenied(
+            "Сделать план на следующий период может тот, кто вправе создавать планы "
+            "организации-владельца (координатор муниципалитета или методист своего центра)."
+        )
     initial = {"title": roadmap.title}
     if roadmap.period_start and roadmap.period_end:
         initial["period_start"], initial["period_end"] = next_period(

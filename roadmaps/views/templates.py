@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from schools.access import get_object_for_user
 
 from .. import selectors, services
+from ..actions import plan_actions
 from ..forms import (
     SchoolsForm,
 )
@@ -58,7 +59,11 @@ def roadmap_copies(request, pk: int):
     return render(
         request,
         "roadmaps/roadmap_copies.html",
-        {"roadmap": template, "copies": selectors.template_copies(template, request.user)},
+        {
+            "roadmap": template,
+            "copies": selectors.template_copies(template, request.user),
+            "actions": plan_actions(request.user, template),
+        },
     )
 
 

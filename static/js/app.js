@@ -44,3 +44,67 @@
 
   if (window.htmx) window.htmx.onLoad(bindRows);
 })();
+
+// Plan table as cards on a phone (static/css/app.css): each cell of a measure gets its
+// column's label (data-label) and key (class cell-<key>) from the table's header, each
+// sub-section heading the path of the sections it sits in (data-path). The header is
+// the one source of the columns, so the cells carry no repeated labels over the wire;
+// runs on the first load and whenever htmx brings rows or the whole table.
+(function () {
+  "use strict";
+  var UNLABELLED = { number: true, title: true };
+
+  function columnsOf(table) {
+    var header = table.tHead && table.tHead.rows[0];
+    if (!header) return [];
+    return Array.prototype.map.call(header.cells, function (cell) {
+      var key = "";
+      cell.classList.forEach(function (name) {
+        if (name.indexOf("col-") === 0) key = name.slice(4);
+      });
+      return { key: key, label: cell.textContent.replace(/\s+/g, " ").trim() };
+    });
+  }
+
+  function labelCells(row, columns) {
+    Array.prototype.forEach.call(row.cells, function (cell, index) {
+      var column = columns[index];
+      if (!column || !column.key || cell.classList.contains("cell-" + column.key)) return;
+      cell.classList.add("cell-" + column.key);
+      if (!UNLABELLED[column.key]) cell.setAttribute("data-label", column.label);
+    });
+  }
+
+  function sectionPaths(table) {
+    var trail = [];
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      var depth = /(?:^|\s)depth-(\d+)(?:\s|$)/.exec(row.className);
+      if (!depth || !row.classList.contains("plan-section")) return;
+      var heading = row.cells[0];
+      var level = parseInt(depth[1], 10);
+      var path = [];
+      for (var index = 0; index < level && path; index += 1) path = trail[index] ? path.concat(trail[index]) : null;
+      if (path && path.length) heading.setAttribute("data-path", path.join(" › "));
+      else heading.removeAttribute("data-path");
+      trail.length = level;
+      trail[level] = heading.textContent.replace(/\s+/g, " ").trim();
+    });
+  }
+
+  function decorate(root) {
+    if (!root.querySelectorAll) return;
+    var tables = Array.prototype.slice.call(root.querySelectorAll("table.plan-cards"));
+    var own = root.closest ? root.closest("table.plan-cards") : null;
+    if (own) tables.push(own);
+    tables.forEach(function (table) {
+      if (!table.tBodies.length) return;
+      var columns = columnsOf(table);
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        if (row.classList.contains("plan-measure") && !row.classList.contains("editing")) labelCells(row, columns);
+      });
+      sectionPaths(table);
+    });
+  }
+
+  if (window.htmx) window.htmx.onLoad(decorate);
+})();

@@ -261,18 +261,26 @@ def rows(Row):
         ),
         "roadmap_history": Row(target=plan, **view),
         "roadmap_copies": Row(target=plan, **view),
-        # The page: whoever sees the plan and holds the add verb somewhere.
+        # The page, like its POST: only those who may add plans for the plan's owner (the
+        # copy keeps the owner) get the form; nobody else is shown a form they cannot save.
         "roadmap_duplicate": Row(
             target=plan,
-            own={**adders, "outsider": 404, "neighbour_coordinator": 404},
+            own=_codes(
+                403,
+                anonymous="login",
+                outsider=404,
+                neighbour_coordinator=404,
+                municipal_coordinator=200,
+                superuser=200,
+            ),
             other=OTHER,
             neighbour=_codes(
                 404,
                 anonymous="login",
                 regional_coordinator=403,
                 partner=403,
+                foreign_curator=403,
                 neighbour_coordinator=200,
-                foreign_curator=200,
                 two_roles=200,
                 superuser=200,
             ),
