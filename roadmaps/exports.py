@@ -9,7 +9,9 @@ from core.cells import escape_cell
 from core.text import clean_text
 
 from . import selectors
+from .constants import RoadmapStatus
 from .importing.columns import LABELS
+from .importing.header import DOCUMENT_STAMP_LABEL, DRAFT_MARK, PERIOD_LABEL
 from .models import Roadmap
 
 
@@ -20,8 +22,31 @@ def _text(value) -> str:
     return clean_text(value or "")
 
 
-def _header_lines(roadmap: Roadmap) -> list[str]:
-    return [_text(line) for line in _raw_header_lines(roadmap)]
+# The approval block of a plan that is not approved yet is the document's, not an approval:
+# the export says «ПРОЕКТ» and shows the block, muted, under «Гриф утверждения в документе:»
+# (as the plan page does). Read back by the importer, both lines are recognised and skipped.
+APPROVED_STATUSES = frozenset(
+    {RoadmapStatus.APPROVED, RoadmapStatus.EXECUTION, RoadmapStatus.CLOSED}
+)
+NORMAL, MARK, MUTED = "normal", "mark", "muted"
+MUTED_RGB = "595959"
+
+
+def is_approved(roadmap: Roadmap) -> bool:
+    """Whether the plan's approval block is an approval (and not the draft's imported stamp)."""
+    return roadmap.status in APPROVED_STATUSES
+
+
+def _header_lines(roadmap: Roadmap) -> list[tuple[str, str]]:
+    """(text, style) of the lines above the title, right-aligned in the document."""
+    approval = [_text(line) for line in _raw_header_lines(roadmap)]
+    if is_approved(roadmap):
+        return [(line, NORMAL) for line in approval]
+    lines = [(DRAFT_MARK, MARK)]
+    if approval:
+        lines.append((DOCUMENT_STAMP_LABEL, MUTED))
+        lines.extend((line, MUTED) for line in approval)
+    return lines
 
 
 def _raw_header_lines(roadmap: Roadmap) -> list[str]:
@@ -42,6 +67,14 @@ def _raw_header_lines(roadmap: Roadmap) -> list[str]:
         if roadmap.approval_order:
             lines.append(roadmap.approval_order)
     return lines
+
+
+def period_line(roadmap: Roadmap) -> str:
+    """«Период: 01.01.2020 – 31.12.2022 (на 2020-2022 годы)»: the dates, and the words as
+    the document states them when they are known."""
+    line = f"{PERIOD_LABEL} {roadmap.period_start:%d.%m.%Y} – {roadmap.period_end:%d.%m.%Y}"
+    words = _text(roadmap.period_text).strip()
+    return f"{line} ({words})" if words else line
 
 
 def _title_lines(roadmap: Roadmap) -> list[str]:
@@ -85,14 +118,19 @@ def roadmap_xlsx(roadmap: Roadmap) -> bytes:
     sheet = book.active
     sheet.title = "План"
     width = len(keys)
-    for line in _header_lines(roadmap):
+    for line, style in _header_lines(roadmap):
         sheet.append(
             [None] * (width - 1) + [escape_cell(line)] if width > 1 else [escape_cell(line)]
         )
+        if style != NORMAL:
+            sheet.cell(row=sheet.max_row, column=width).font = (
+                Font(bold=True) if style == MARK else Font(italic=True, color=MUTED_RGB)
+            )
     sheet.append([])
     for line in _title_lines(roadmap):
         sheet.append([escape_cell(line)])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+    sheet.append([escape_cell(period_line(roadmap))])
     sheet.append([])
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -133,7 +171,7 @@ def roadmap_docx(roadmap: Roadmap) -> bytes:
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Pt, RGBColor
 
     keys, rows = _table(roadmap)
     document = docx.Document()
@@ -145,15 +183,23 @@ def roadmap_docx(roadmap: Roadmap) -> bytes:
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(11)
-    for line in _header_lines(roadmap):
-        paragraph = document.add_paragraph(line)
+    for line, style in _header_lines(roadmap):
+        paragraph = document.add_paragraph()
         paragraph.paragraph_format.left_indent = Cm(17)
         paragraph.paragraph_format.space_after = Pt(0)
+        run = paragraph.add_run(line)
+        if style == MARK:
+            run.bold = True
+        elif style == MUTED:
+            run.italic = True
+            run.font.color.rgb = RGBColor.from_string(MUTED_RGB)
     for line in _title_lines(roadmap):
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.space_after = Pt(0)
         paragraph.add_run(line).bold = True
+    paragraph = document.add_paragraph(period_line(roadmap))
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     table = document.add_table(rows=1, cols=len(keys))
     table.style = "Table Grid"
     for cell, key in zip(table.rows[0].cells, keys, strict=True):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .columns import HEADER_WORDS, LABELS
 from .errors import ImportFileError
-from .header import parse_approval, parse_concurrences, parse_period, title_block
+from .header import parse_concurrences, parse_header
 from .model import ParsedMeasure, ParsedPlan, ParsedSection, Warning
 from .readers import RawDocument, RawRow
 
@@ -604,15 +604,10 @@ def _duplicates(plan: ParsedPlan) -> None:
 
 
 def _header(plan: ParsedPlan, document: RawDocument) -> None:
-    plan.approval = parse_approval(document.before)
-    block = title_block(document.before)
-    if block:
-        plan.title = block[0]
-        plan.subtitle = "\n".join(block[1:])
-    text = " ".join([plan.title, plan.subtitle])
-    plan.period, plan.period_text = parse_period(text)
-    if plan.period is None:
-        plan.period, plan.period_text = parse_period(" ".join(document.before))
+    header = parse_header(document.before)
+    plan.approval = header.approval
+    plan.title, plan.subtitle = header.title or plan.title, header.subtitle
+    plan.period, plan.period_text = header.period, header.period_text
     if plan.period is None:
         plan.period = _period_from_contents(plan)
         if plan.period:

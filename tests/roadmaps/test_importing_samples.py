@@ -9,6 +9,7 @@ authors wrote them: two «4.14.» and one unnumbered measure in the Новоку
 import datetime
 
 import pytest
+
 from demo.plans import SAMPLES_DIR as SAMPLES
 from roadmaps.importing import parse_plan
 
@@ -689,13 +690,15 @@ def test_novokubansky_measure_details():
 @pytest.mark.parametrize("ext", ["docx", "txt"])
 def test_novokubansky_header(ext):
     plan = parse("novokubansky-cro-2019-2022", ext)
-    assert plan.title == "ДОРОЖНАЯ КАРТА"
-    assert plan.subtitle == (
-        "деятельности МБУ «Центр развития образования»\n"
-        "по сетевому взаимодействию и сотрудничеству по направлению «Методическое"
-        " сопровождение школ с низкими\n"
-        "результатами обучения» на 2019-2022 годы"
+    # The heading lines make one title (the all-caps first line in sentence case); nothing
+    # follows it that is not part of it, so there is no subtitle.
+    assert plan.title == (
+        "Дорожная карта деятельности МБУ «Центр развития образования» по сетевому"
+        " взаимодействию и сотрудничеству по направлению «Методическое сопровождение школ"
+        " с низкими результатами обучения» на 2019–2022 годы"
     )
+    assert plan.subtitle == ""
+    assert plan.period_text == "на 2019-2022 годы"
     assert plan.period == (datetime.date(2019, 1, 1), datetime.date(2022, 12, 31))
     assert plan.to_json()["period"] == ["2019-01-01", "2022-12-31"]
     assert plan.approval.word == "УТВЕРЖДЕНО"
@@ -793,11 +796,11 @@ def test_the_word_table_needs_no_continuations():
 @pytest.mark.parametrize("ext", ["docx", "txt"])
 def test_ponomarevsky_order_header(ext):
     plan = parse("ponomarevsky-order-2020", ext)
-    assert plan.title == "Муниципальный план мероприятий (дорожная карта)"
-    assert plan.subtitle == (
-        "по оказанию методической помощи образовательным организациям,\n"
-        "показывающим низкие образовательные результаты"
+    assert plan.title == (
+        "Муниципальный план мероприятий (дорожная карта) по оказанию методической помощи"
+        " образовательным организациям, показывающим низкие образовательные результаты"
     )
+    assert plan.subtitle == ""
     # The plan is annex 1 of an order: the order is its approval.
     assert plan.approval.to_json() == {
         "position": "Заведующий ОО",
@@ -816,11 +819,11 @@ def test_ponomarevsky_order_header(ext):
 @pytest.mark.parametrize("ext", ["docx", "txt"])
 def test_resources_plan_group_row_and_header(ext):
     plan = parse("municipal-resources-2020", ext)
-    assert plan.title == "Муниципальная дорожная карта"
-    assert plan.subtitle == (
-        "для группы школ с низкими результатами, в целях\n"
-        "решения проблем с обеспеченностью ресурсами и кадрами"
+    assert plan.title == (
+        "Муниципальная дорожная карта для группы школ с низкими результатами, в целях"
+        " решения проблем с обеспеченностью ресурсами и кадрами"
     )
+    assert plan.subtitle == ""
     assert plan.sections[0].is_group
     assert plan.approval.to_json() == {
         "position": "",
