@@ -123,12 +123,16 @@ class _AccessCache:
         roles = {m[0] for m in self.memberships}
         names = {group_name(role): role for role in roles}
         self.role_perms: dict[str, set[str]] = {role: set() for role in roles}
+        # The ids of those permissions: a grant of one of them is then looked up by id,
+        # without joining the permission and content type tables into every scope.
+        self.permission_ids: dict[str, int] = {}
         if names:
             rows = Permission.objects.filter(group__name__in=names).values_list(
-                "group__name", "content_type__app_label", "codename"
+                "group__name", "content_type__app_label", "codename", "id"
             )
-            for gname, app_label, codename in rows:
+            for gname, app_label, codename, permission_id in rows:
                 self.role_perms[names[gname]].add(f"{app_label}.{codename}")
+                self.permission_ids[f"{app_label}.{codename}"] = permission_id
         self.curated: list[tuple[int, int, int]] = []
         if Role.METHODOLOGIST in roles:
             self.curated = list(
@@ -223,12 +227,17 @@ class ScopedQuerySet(models.QuerySet):
         from django.apps import apps
 
         grant_model = apps.get_model(self.grant_model_name)
-        app_label, codename = perm.split(".", 1)
-        granted = grant_model.objects.filter(
-            user=user,
-            permission__codename=codename,
-            permission__content_type__app_label=app_label,
-        ).values("content_object_id")
+        permission_id = _cache(user).permission_ids.get(perm)
+        if permission_id is not None:
+            granted = grant_model.objects.filter(user=user, permission_id=permission_id)
+        else:
+            app_label, codename = perm.split(".", 1)
+            granted = grant_model.objects.filter(
+                user=user,
+                permission__codename=codename,
+                permission__content_type__app_label=app_label,
+            )
+        granted = granted.order_by().values("content_object_id")
         return Q(pk__in=granted)
 
     def for_user(self, user, action: str = "view"):

@@ -72,7 +72,7 @@ def measure_row(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_edit(request, pk: int):
-    measure = load_for_change(Measure, request.user, pk, select_related=("roadmap",))
+    measure = load_for_change(Measure, request.user, pk, select_related=("roadmap", "section"))
     roadmap = measure.roadmap
     form = MeasureForm(
         request.POST or None,

@@ -282,16 +282,16 @@ def test_inline_edit_query_budget_is_the_same_for_2_and_42_measures(client, coor
     # scope (one load with the verb check, not "visible" then "changeable"), the indicators
     # of the form's choice, the plan's sections for «Перенести в раздел».
     assert len(small_form) == len(large_form) == 7, _tables(large_form)
-    # The save, 22 (30 before: the service checked the plan again before the write, read
+    # The save, 21 (30 before: the service checked the plan again before the write, read
     # the section twice, asked full_clean for the plan and section ids and the origin
     # constraint (savepoint, check, release) and read the saved row back for its version):
-    #  view (6): session, user, memberships, role permissions, measure+plan in the change
-    #    scope (the proof the service takes), section (the form's model clean)
+    #  view (5): session, user, memberships, role permissions, measure+plan+section in the
+    #    change scope (the proof the service takes; the form's model clean reuses the section)
     #  service (14): savepoint, lock, plan (read after the lock), update (version computed
     #    under the lock), history + its two m2m reads + m2m history, windows: lock, read,
     #    update, insert, the reach re-check, release
     #  row (2): section parents (depth), the row's due dates — the saved measure is reused.
-    assert len(small_save) == len(large_save) == 22, "\n".join(q[:120] for q in large_save)
+    assert len(small_save) == len(large_save) == 21, "\n".join(q[:120] for q in large_save)
     # The plan's change scope: the load (the proof) and the re-check after the write.
     scope_checks = [q for q in large_save if "roadmapuserobjectpermission" in q]
     assert len(scope_checks) == 2, scope_checks
