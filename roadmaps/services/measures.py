@@ -34,6 +34,10 @@ def measure_create(
     *, roadmap: Roadmap, acting_user, section: Section | None = None, **fields
 ) -> Measure:
     _require(roadmap, acting_user)
+    # The plan's row, locked against a change of its period or status (``roadmap_update``
+    # locks it too): the schedule is derived with the period that holds when the measure
+    # is committed, not the one the caller read before.
+    roadmap = Roadmap.objects.select_for_update(no_key=True).get(pk=roadmap.pk)
     _require_editable(roadmap)
     _require_same_plan(roadmap, section)
     measure = Measure(roadmap=roadmap, section=section)

@@ -460,3 +460,73 @@ def test_the_plan_row_marks_a_flagged_due_date(client, roadmap, coordinator):
         reverse("measure_row", kwargs={"pk": measure.pk}), headers={"HX-Request": "true"}
     ).content.decode()
     assert "до 30.09.2020" + CHANGED_BADGE in row
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_measure_created_while_the_period_changes_is_derived_with_the_new_period(
+    world, monkeypatch
+):
+    """The new measure is not among the rows the period change re-derives (it does not
+    exist yet): creating it waits for the plan's lock and reads the period afresh."""
+    coordinator = world.user("municipal_coordinator")
+    plan = services.roadmap_create(
+        acting_user=coordinator,
+        owner=world.authority,
+        title="План",
+        period_start=D(2020, 1, 1),
+        period_end=D(2021, 12, 31),
+    )
+    inside, release = threading.Event(), threading.Event()
+    from roadmaps.services import plans as plan_services
+
+    real_sync = plan_services.sync_windows
+
+    def paused_sync(schedules):
+        result = real_sync(schedules)
+        inside.set()
+        release.wait(10)
+        return result
+
+    monkeypatch.setattr(plan_services, "sync_windows", paused_sync)
+    errors, created = [], []
+
+    def change_period():
+        try:
+            services.roadmap_update(
+                roadmap=Roadmap.objects.get(pk=plan.pk),
+                acting_user=coordinator,
+                data={"period_end": D(2020, 12, 31)},
+                expected_version=plan.version,
+            )
+        except Exception as error:  # noqa: BLE001 — reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    period = threading.Thread(target=change_period)
+    period.start()
+    assert inside.wait(10)
+    monkeypatch.setattr(plan_services, "sync_windows", real_sync)
+    stale = Roadmap.objects.get(pk=plan.pk)  # the plan as the page saw it: two years
+
+    def create():
+        try:
+            created.append(
+                services.measure_create(
+                    roadmap=stale, acting_user=coordinator, title="Отчёт", deadline_text="ежегодно"
+                )
+            )
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    creator = threading.Thread(target=create)
+    creator.start()
+    _wait_for_a_lock_wait()
+    release.set()
+    period.join(10)
+    creator.join(10)
+    assert errors == []
+    # One window: the year 2020 of the new period, not 2020 and 2021 of the old one.
+    assert [(row[2], row[3]) for row in current(created[0])] == [(D(2020, 1, 1), D(2020, 12, 31))]
