@@ -19,25 +19,21 @@ distribute     «Передать школам» — a template, ``change`` on i
                owner's municipality (each copy is a plan of one of its schools)
 =============  ===========================================================================
 
-``plan_actions`` asks the database once (one row with an ``EXISTS`` per verb) besides the
+``plan_actions`` asks the database once (the person's grants on this plan) besides the
 person's memberships and verbs, which ``schools.access`` loads once per request anyway.
 A flag for a new button (sending for agreement, approving) goes here, next to its verb.
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
-
-from schools.access import has_verb, scope_for
+from schools.access import has_verb, object_grants, scope_for
 
 from .models import Roadmap
 from .services import EDITABLE_STATUSES
 
-# Verbs checked on the plan itself, through its scoped queryset (grants included).
-OBJECT_VERBS = {
-    "can_change": "change",
-    "can_export": "roadmaps.export_roadmap",
-}
+VIEW_VERB = "roadmaps.view_roadmap"
+CHANGE_VERB = "roadmaps.change_roadmap"
+EXPORT_VERB = "roadmaps.export_roadmap"
 ADD_VERB = "roadmaps.add_roadmap"
 
 PLAN_ACTIONS = (
@@ -51,49 +47,44 @@ PLAN_ACTIONS = (
 )
 
 
-def _add_reach(user) -> tuple[Q, Q]:
-    """Two filters over plans from the reach of the ``add`` verb (no object grants: a copy
-    is a new plan, which no grant names): whose owner the person may add a plan for, and
-    whose owner's municipality the person may add plans all over (a template's copies
-    belong to schools of that municipality)."""
-    scope = scope_for(user, ADD_VERB)
-    if scope.everything:
-        return Q(), Q()
-    nothing = Q(pk__in=[])
-    owner = Roadmap.objects.all().scope_q(scope, "add")
-    wide = nothing
-    if scope.regions:
-        wide |= Q(owner__region_id__in=scope.regions)
-    if scope.municipalities:
-        wide |= Q(owner__municipality_id__in=scope.municipalities)
-    return owner, wide
-
-
 def plan_actions(user, roadmap: Roadmap) -> dict[str, bool]:
-    """The buttons of the plan page this person may use on this plan (see the table)."""
+    """The buttons of the plan page this person may use on this plan (see the table).
+
+    Decided from the person's scopes (loaded once per request) and the plan's owner, by
+    the rule ``ScopedQuerySet.scope_q`` applies in SQL, plus the person's grants on this
+    plan: one query. Adding has no grants (a copy is a new plan, which no grant names)."""
     actions = dict.fromkeys(PLAN_ACTIONS, False)
     if roadmap is None or roadmap.pk is None or not getattr(user, "is_authenticated", False):
         return actions
-    same = Roadmap.objects.filter(pk=OuterRef("pk"))
-    add_owner, add_wide = _add_reach(user)
-    checks = {
-        name: Exists(Roadmap.objects.for_user(user, verb).filter(pk=OuterRef("pk")))
-        for name, verb in OBJECT_VERBS.items()
+    owner = roadmap.owner
+    where = {
+        "region_id": owner.region_id,
+        "municipality_id": owner.municipality_id,
+        "organisation_id": owner.pk,
     }
-    checks["can_add"] = Exists(same.filter(add_owner))
-    checks["can_add_wide"] = Exists(same.filter(add_wide))
-    found = Roadmap.objects.for_user(user, "view").filter(pk=roadmap.pk).values(**checks).first()
-    if found is None:  # not visible: a page that shows it never asks, but answer safely
+    grants = object_grants(user, roadmap)
+
+    def may(verb: str) -> bool:
+        return verb in grants or scope_for(user, verb).contains(**where)
+
+    if not may(VIEW_VERB):  # not visible: a page that shows it never asks, but answer safely
         return actions
-    draft = roadmap.status in EDITABLE_STATUSES
+    add = scope_for(user, ADD_VERB)
+    # A template's copies belong to schools all over the owner's municipality.
+    add_wide = (
+        add.everything
+        or owner.region_id in add.regions
+        or (owner.municipality_id is not None and owner.municipality_id in add.municipalities)
+    )
+    can_change = may(CHANGE_VERB)
     actions.update(
         print=True,
         history=True,
-        export=found["can_export"],
-        edit=found["can_change"] and draft,
-        duplicate=found["can_add"],
+        export=may(EXPORT_VERB),
+        edit=can_change and roadmap.status in EDITABLE_STATUSES,
+        duplicate=add.contains(**where),
         copies=roadmap.is_template,
-        distribute=roadmap.is_template and found["can_change"] and found["can_add_wide"],
+        distribute=roadmap.is_template and can_change and add_wide,
     )
     return actions
 

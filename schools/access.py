@@ -92,6 +92,16 @@ class Scope:
     def is_empty(self) -> bool:
         return not (self.everything or self.regions or self.municipalities or self.organisations)
 
+    def contains(self, *, region_id, municipality_id, organisation_id) -> bool:
+        """Does the reach cover a row hanging on this organisation (the rule of
+        ``ScopedQuerySet.scope_q`` for a row already loaded, without a query)?"""
+        return (
+            self.everything
+            or region_id in self.regions
+            or (municipality_id is not None and municipality_id in self.municipalities)
+            or organisation_id in self.organisations
+        )
+
 
 def permission_name(model: type[models.Model], action: str) -> str:
     if action in BASIC_ACTIONS:
@@ -250,6 +260,23 @@ class ScopedQuerySet(models.QuerySet):
             return self.all()
         q = self.scope_q(scope, action) | self.grants_q(user, perm)
         return self.filter(q)
+
+
+def object_grants(user, obj) -> set[str]:
+    """The verbs ("app.codename") granted to this person on this one object through its
+    guardian direct-FK grants (one query; none for a model without grants)."""
+    queryset = type(obj)._default_manager.all()
+    name = getattr(queryset, "grant_model_name", None)
+    if not name or user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    from django.apps import apps
+
+    rows = (
+        apps.get_model(name)
+        .objects.filter(user=user, content_object_id=obj.pk)
+        .values_list("permission__content_type__app_label", "permission__codename")
+    )
+    return {f"{app_label}.{codename}" for app_label, codename in rows}
 
 
 def get_object_for_user(
