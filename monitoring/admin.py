@@ -8,6 +8,8 @@ from .models import Indicator
 
 @admin.register(Indicator)
 class IndicatorAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    name_accusative = "целевой показатель"
+    name_forms = ("целевой показатель", "целевых показателя", "целевых показателей")
     list_display = ["name", "unit", "category", "direction", "owner", "is_active"]
     list_filter = ["category", "direction", "is_active"]
     search_fields = ["name"]

@@ -3,19 +3,24 @@
 Staff administrators (the «Администратор» role) see and change only their reach; every
 foreign-key choice is narrowed; a save that would leave the reach is rolled back."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import HttpResponseRedirect
+from django.templatetags.static import static
+from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import access, services
 from .constants import Role
-from .forms_admin import MembershipAdminForm, OrganisationAdminForm
+from .forms_admin import MembershipAdminForm, OrganisationAdminForm, RussianExportForm
 from .models import (
     CuratorAssignment,
     Membership,
@@ -34,6 +39,47 @@ from .resources import (
     SafeXLSX,
     SchoolResource,
 )
+
+
+# Django writes the alternative text of its yes/no icons in English (alt="True"), with no
+# translation hook; lists and read-only fields both call this one function at render time.
+def _boolean_icon(field_val):
+    icon = {True: "yes", False: "no", None: "unknown"}[field_val]
+    alt = {True: "да", False: "нет", None: "неизвестно"}[field_val]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), alt)
+
+
+admin_list._boolean_icon = _boolean_icon
+
+PROJECT_APPS = ("schools", "roadmaps", "monitoring", "core")
+PERMISSION_ACTIONS = {
+    "add": "добавление",
+    "change": "изменение",
+    "delete": "удаление",
+    "view": "просмотр",
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """A permission in Russian: «организация: просмотр». Django stores the names of its
+    default permissions in English («Can view organisation»); custom ones keep their name."""
+    model = permission.content_type.model_class()
+    model_name = str(model._meta.verbose_name) if model else permission.content_type.model
+    action, _, codename_model = permission.codename.partition("_")
+    if action in PERMISSION_ACTIONS and model and codename_model == model._meta.model_name:
+        return f"{model_name}: {PERMISSION_ACTIONS[action]}"
+    return f"{model_name}: {permission.name}"
+
+
+class PermissionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+class PermissionsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
 
 OUT_OF_SCOPE_MESSAGE = (
     "Изменения не сохранены: запись оказалась бы за пределами вашей зоны ответственности."
@@ -115,7 +161,28 @@ class ScopedChoicesMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedAdminMixin(ScopedChoicesMixin):
+class RussianNamesMixin:
+    """How the admin names its model in Russian where Django glues words together: the
+    titles «Добавить организацию» / «Изменить организацию» (accusative, ``name_accusative``)
+    and the count «11 организаций» (``name_forms``: the forms for 1, 2 and 5), used by
+    templates/admin/pagination.html and change_list_object_tools.html."""
+
+    name_accusative: str = ""
+    name_forms: tuple[str, str, str] | None = None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if self.name_accusative:
+            if add:
+                verb = "Добавить"
+            elif self.has_change_permission(request, obj):
+                verb = "Изменить"
+            else:
+                verb = "Просмотреть"
+            context["title"] = f"{verb} {self.name_accusative}"
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class ScopedAdminMixin(RussianNamesMixin, ScopedChoicesMixin):
     """Querysets, object permissions and choices through ``for_user``.
 
     * lists and single objects: ``for_user(user, "view")`` (foreign rows are 404);
@@ -209,6 +276,7 @@ class ScopedImportExportMixin(ImportExportMixin):
 
     import_formats = [SafeXLSX, SafeCSV]
     export_formats = [SafeXLSX, SafeCSV]
+    export_form_class = RussianExportForm
 
     def has_import_permission(self, request):
         return request.user.is_staff and access.has_verb(request.user, IMPORT_VERB)
@@ -317,7 +385,11 @@ class OrganisationGrantInline(ScopedChoicesMixin, admin.TabularInline):
             kwargs["queryset"] = Permission.objects.filter(
                 content_type__app_label="schools",
                 codename__in=["view_organisation", "change_organisation"],
-            )
+            ).select_related("content_type")
+            kwargs["form_class"] = PermissionChoiceField
+            kwargs["label"] = "право"
+        elif db_field.name == "user":
+            kwargs["label"] = "пользователь"
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request, obj=None):
@@ -349,12 +421,16 @@ class RegionFromMunicipalityMixin:
 
 @admin.register(Region)
 class RegionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    name_accusative = "регион"
+    name_forms = ("регион", "региона", "регионов")
     list_display = ["name", "code", "time_zone"]
     search_fields = ["name"]
 
 
 @admin.register(Municipality)
 class MunicipalityAdmin(RegionFromMunicipalityMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+    name_accusative = "муниципалитет"
+    name_forms = ("муниципалитет", "муниципалитета", "муниципалитетов")
     list_display = ["name", "region"]
     list_filter = [("region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]
@@ -372,6 +448,8 @@ class OrganisationAdmin(
     """All kinds of organisations; schools are the «Тип: Школа» filter, and have their own
     import resource with the school flags."""
 
+    name_accusative = "организацию"
+    name_forms = ("организация", "организации", "организаций")
     form = OrganisationAdminForm
     resource_classes = [OrganisationResource, SchoolResource]
     scope_view_fields = ("parent",)
@@ -433,6 +511,8 @@ class OrganisationAdmin(
 class UserAdmin(ScopedAdminMixin, ScopedImportExportMixin, DjangoUserAdmin, SimpleHistoryAdmin):
     """People: full name, position, e-mail, and their roles in organisations (inline)."""
 
+    name_accusative = "пользователя"
+    name_forms = ("пользователь", "пользователя", "пользователей")
     resource_classes = [PersonResource]
     out_of_scope_message = (
         "Изменения не сохранены: добавьте человеку роль в одной из ваших организаций."
@@ -518,6 +598,8 @@ class UserAdmin(ScopedAdminMixin, ScopedImportExportMixin, DjangoUserAdmin, Simp
 class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """Roles in organisations; every save goes through the grant rule and the services."""
 
+    name_accusative = "роль в организации"
+    name_forms = ("роль в организации", "роли в организациях", "ролей в организациях")
     form = MembershipAdminForm
     list_display = ["user", "organisation", "role", "position", "is_active"]
     list_filter = ["role", "is_active"]
@@ -534,6 +616,8 @@ class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(CuratorAssignment)
 class CuratorAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    name_accusative = "закрепление куратора"
+    name_forms = ("закрепление куратора", "закрепления кураторов", "закреплений кураторов")
     list_display = ["curator", "school", "since", "note"]
     search_fields = ["curator__last_name", "school__short_name"]
     list_select_related = ["curator", "school"]
@@ -569,3 +653,27 @@ class CuratorAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 .distinct()
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(RussianNamesMixin, DjangoGroupAdmin):
+    """Role groups (kept in step with memberships by ``schools.roles``), with their
+    permissions named in Russian."""
+
+    name_accusative = "группу"
+    name_forms = ("группа", "группы", "групп")
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name == "permissions":
+            # Roles are made of the project's permissions; the libraries' own (sessions,
+            # login locks, history tables) are for superusers, never for a role group.
+            kwargs["form_class"] = PermissionsChoiceField
+            kwargs["queryset"] = (
+                Permission.objects.filter(content_type__app_label__in=PROJECT_APPS)
+                .exclude(content_type__model__startswith="historical")
+                .select_related("content_type")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -4,6 +4,7 @@ and role grants checked by the one rule of ``schools.access``."""
 from __future__ import annotations
 
 from django import forms
+from import_export.forms import SelectableFieldsExportForm
 
 from . import access
 from .models import Membership, Organisation
@@ -89,3 +90,12 @@ class MembershipAdminForm(forms.ModelForm):
         if error:
             self.add_error("role" if "role" in self.fields else None, error)
         return cleaned
+
+
+class RussianExportForm(SelectableFieldsExportForm):
+    """The admin's export form, with each field labelled by its column name only («Полное
+    наименование»), not by the attribute glued to it («Full Name (Полное наименование)»)."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return str(field.column_name) if field is not None and field.column_name else field_name

@@ -200,6 +200,7 @@ class OrganisationResource(ScopedResource):
     phone = text("phone", "Телефон")
 
     class Meta:
+        name = "Организации"  # shown in the admin's choice of resource
         model = Organisation
         fields = (
             "full_name",
@@ -278,6 +279,7 @@ class SchoolResource(OrganisationResource):
     )
 
     class Meta(OrganisationResource.Meta):
+        name = "Школы (с признаками ШНОР, ШНСУ, лидер, рост)"
         fields = (
             "full_name",
             "short_name",
@@ -322,6 +324,7 @@ class PersonResource(ScopedResource):
     role = fields.Field(column_name="Роль")
 
     class Meta:
+        name = "Люди и роли"
         model = User
         fields = (
             "username",

@@ -27,7 +27,7 @@ INSTALLED_APPS = [
     "guardian",
     "import_export",
     "simple_history",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, named in Russian
     "core",
     "schools",
     "roadmaps",

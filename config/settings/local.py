@@ -5,10 +5,15 @@ with no extra service to install."""
 
 import os
 
-os.environ.setdefault("DEBUG", "1")
-
 from .base import *  # noqa: E402,F403
-from .base import BASE_DIR  # noqa: E402
+from .base import BASE_DIR, DEBUG  # noqa: E402
+
+# DEBUG stays off unless DEBUG=1 is set: a demo shows the product's Russian 404/403/500
+# pages, not Django's technical ones (tracebacks still go to the console log). Static files
+# come from WhiteNoise either way: straight from the finders (static/ and the apps), with
+# no collectstatic, re-read on every request so that edits show at once.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
 if not (os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL")):
     _CELERY_DIR = BASE_DIR / "var" / "celery"

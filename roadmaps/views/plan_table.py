@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 from django_htmx.http import reswap, retarget
 
 from core.params import id_param, text_param
@@ -82,7 +83,10 @@ def _schedule_html(row) -> str:
         if measure.schedule_kind == ScheduleKind.CONTINUOUS:
             parts.append('<span class="text-body-secondary">постоянно:</span>')
         elif measure.schedule_kind == ScheduleKind.RECURRING:
-            parts.append(f'<span class="text-body-secondary">{row.window_count} раз(а):</span>')
+            times = ngettext("%(count)s раз", "%(count)s раз", row.window_count) % {
+                "count": row.window_count
+            }
+            parts.append(f'<span class="text-body-secondary">{times}:</span>')
         parts.extend(
             f'<div class="text-nowrap">до {due}{CHANGED_BADGE if changed else ""}</div>'
             for due, changed in zip(row.dates, row.changed, strict=True)
