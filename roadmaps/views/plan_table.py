@@ -100,28 +100,50 @@ def _schedule_html(row) -> str:
     return "".join(parts)
 
 
-def with_cells(rows: list, columns: list[tuple[str, str]], *, print_view: bool = False):
-    """Give each row what the table writes as it is: the id and depth as text, and a
-    measure's cells in column order with the text escaped and its line breaks made once
-    here — for thousands of rows the template engine's per-cell filters, ``if`` chains and
-    includes were three quarters of the page's time. The page gets the row's ``<td>`` run
-    (with the schedule cell after the deadline); the printed plan gets the texts."""
+ACTIONS_CELL = '<td class="d-print-none text-nowrap row-actions"></td>'
+
+
+def with_cells(
+    rows: list,
+    columns: list[tuple[str, str]],
+    *,
+    print_view: bool = False,
+    can_edit: bool = False,
+):
+    """Give each row its HTML as the table writes it: a section's heading row, a
+    measure's cells in column order (the schedule cell after the deadline), with the text
+    escaped and its line breaks made once here — for thousands of rows the template
+    engine's per-row partials, per-cell filters and ``if`` chains were most of the page's
+    time. The edit controls are not in the rows: ``data-actions`` asks static/js/app.js
+    to copy them in from the page's one ``<template>``. The printed plan gets the texts."""
     keys = [key for key, _ in columns]
+    column_count = len(columns) + 1 + (1 if can_edit else 0)
+    actions_cell = ACTIONS_CELL if can_edit else ""
     for row in rows:
-        row.key = str(row.obj.pk)
+        obj = row.obj
+        row.key = key = str(obj.pk)
         row.level = str(row.depth)
         if row.kind != "measure":
+            if print_view:
+                continue
+            group = " plan-group" if obj.is_group else ""
+            data = f' data-id="{key}" data-actions="section"' if can_edit else ""
+            span = column_count - 1 if can_edit else column_count
+            row.html = mark_safe(  # noqa: S308 - every text escaped
+                f'<tr id="section-{key}" class="plan-section depth-{row.level}{group}"{data}>'
+                f'<th scope="rowgroup" colspan="{span}">{escape(obj.number)} '
+                f"{_text_html(obj.title)}</th>{actions_cell}</tr>"
+            )
             continue
-        obj = row.obj
         texts = [_text_html(getattr(obj, key)) for key in keys]
         if print_view:
             row.cells = [mark_safe(text) for text in texts]  # noqa: S308 - escaped above
             continue
         cells: list[str] = []
-        for key, text in zip(keys, texts, strict=True):
-            if key == "number":
+        for column, text in zip(keys, texts, strict=True):
+            if column == "number":
                 cells.append(f'<td class="text-nowrap">{text}</td>')
-            elif key == "result" and obj.indicator_id:
+            elif column == "result" and obj.indicator_id:
                 indicator = escape(str(obj.indicator))
                 cells.append(
                     f'<td>{text}<div class="small text-body-secondary mt-1">Показатель: '
@@ -129,9 +151,13 @@ def with_cells(rows: list, columns: list[tuple[str, str]], *, print_view: bool =
                 )
             else:
                 cells.append(f"<td>{text}</td>")
-            if key == "deadline_text":
+            if column == "deadline_text":
                 cells.append(f'<td class="small schedule-cell">{_schedule_html(row)}</td>')
-        row.cells = mark_safe("".join(cells))  # noqa: S308 - every text escaped above
+        data = f' data-id="{key}" data-actions="measure"' if can_edit else ""
+        row.html = mark_safe(  # noqa: S308 - every text escaped above
+            f'<tr id="measure-{key}" class="plan-measure depth-{row.level}" tabindex="0"{data}>'
+            f"{''.join(cells)}{actions_cell}</tr>"
+        )
     return rows
 
 
@@ -155,6 +181,7 @@ def plan_context(request, roadmap: Roadmap, *, print_view: bool = False) -> dict
             selectors.plan_rows(roadmap, filters, sections=sections),
             columns,
             print_view=print_view,
+            can_edit=can_edit,
         ),
         "columns": columns,
         # number column + schedule column + actions
@@ -189,7 +216,7 @@ def row_response(request, roadmap: Roadmap, kind: str, obj) -> HttpResponse:
     row = selectors.plan_row(roadmap, kind, obj.pk, obj=obj if kind == "measure" else None)
     columns = plan_columns(roadmap)
     if row is not None:
-        with_cells([row], columns)
+        with_cells([row], columns, can_edit=True)
     context = {
         "roadmap": roadmap,
         "row": row,
