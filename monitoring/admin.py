@@ -1,13 +1,13 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import HistoryAdmin
 from schools.admin import ScopedAdminMixin
 
 from .models import Indicator
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(ScopedAdminMixin, HistoryAdmin):
     name_accusative = "целевой показатель"
     name_forms = ("целевой показатель", "целевых показателя", "целевых показателей")
     list_display = ["name", "unit", "category", "direction", "owner", "is_active"]

@@ -16,7 +16,8 @@ from django.http import HttpResponseRedirect
 from django.templatetags.static import static
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import HistoryAdmin
 
 from . import access, services
 from .constants import Role
@@ -420,7 +421,7 @@ class RegionFromMunicipalityMixin:
 
 
 @admin.register(Region)
-class RegionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class RegionAdmin(ScopedAdminMixin, HistoryAdmin):
     name_accusative = "регион"
     name_forms = ("регион", "региона", "регионов")
     list_display = ["name", "code", "time_zone"]
@@ -428,7 +429,7 @@ class RegionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(RegionFromMunicipalityMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class MunicipalityAdmin(RegionFromMunicipalityMixin, ScopedAdminMixin, HistoryAdmin):
     name_accusative = "муниципалитет"
     name_forms = ("муниципалитет", "муниципалитета", "муниципалитетов")
     list_display = ["name", "region"]
@@ -443,7 +444,7 @@ class MunicipalityAdmin(RegionFromMunicipalityMixin, ScopedAdminMixin, SimpleHis
 
 @admin.register(Organisation)
 class OrganisationAdmin(
-    RegionFromMunicipalityMixin, ScopedAdminMixin, ScopedImportExportMixin, SimpleHistoryAdmin
+    RegionFromMunicipalityMixin, ScopedAdminMixin, ScopedImportExportMixin, HistoryAdmin
 ):
     """All kinds of organisations; schools are the «Тип: Школа» filter, and have their own
     import resource with the school flags."""
@@ -508,7 +509,7 @@ class OrganisationAdmin(
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdminMixin, ScopedImportExportMixin, DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(ScopedAdminMixin, ScopedImportExportMixin, DjangoUserAdmin, HistoryAdmin):
     """People: full name, position, e-mail, and their roles in organisations (inline)."""
 
     name_accusative = "пользователя"
@@ -595,7 +596,7 @@ class UserAdmin(ScopedAdminMixin, ScopedImportExportMixin, DjangoUserAdmin, Simp
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class MembershipAdmin(ScopedAdminMixin, HistoryAdmin):
     """Roles in organisations; every save goes through the grant rule and the services."""
 
     name_accusative = "роль в организации"
@@ -615,7 +616,7 @@ class MembershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CuratorAssignment)
-class CuratorAssignmentAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CuratorAssignmentAdmin(ScopedAdminMixin, HistoryAdmin):
     name_accusative = "закрепление куратора"
     name_forms = ("закрепление куратора", "закрепления кураторов", "закреплений кураторов")
     list_display = ["curator", "school", "since", "note"]

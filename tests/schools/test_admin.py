@@ -816,3 +816,20 @@ def test_indicator_owner_choices_are_scoped(staff_client, world):
     assert world.authority.short_name in html
     assert world.other_authority.short_name not in html
     assert world.neighbour_school.short_name not in html
+
+
+def test_the_admin_history_reads_like_the_product(staff_client, world):
+    """Field names and readable values, not field codes and raw values."""
+    school = world.school
+    school.short_name = "МОБУ СОШ № 3 им. Героя"
+    school.is_low_results = not school.is_low_results
+    school._history_user = world.user("administrator")
+    school.save()
+    page = staff_client.get(
+        reverse("admin:schools_organisation_history", args=[school.pk])
+    ).content.decode()
+    assert "Краткое наименование:" in page
+    assert "МОБУ СОШ № 3 им. Героя" in page
+    assert "short_name" not in page
+    assert "is_low_results" not in page
+    assert "True" not in page and "False" not in page
