@@ -182,6 +182,16 @@ class RussianNamesMixin:
             context["title"] = f"{verb} {self.name_accusative}"
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def changelist_view(self, request, extra_context=None):
+        # Django writes «Выберите организация для изменения»: the accusative is ours.
+        if self.name_accusative:
+            verb = "изменения" if self.has_change_permission(request) else "просмотра"
+            extra_context = {
+                "title": f"Выберите {self.name_accusative} для {verb}",
+                **(extra_context or {}),
+            }
+        return super().changelist_view(request, extra_context)
+
 
 class ScopedAdminMixin(RussianNamesMixin, ScopedChoicesMixin):
     """Querysets, object permissions and choices through ``for_user``.

@@ -832,4 +832,11 @@ def test_the_admin_history_reads_like_the_product(staff_client, world):
     assert "МОБУ СОШ № 3 им. Героя" in page
     assert "short_name" not in page
     assert "is_low_results" not in page
-    assert "True" not in page and "False" not in page
+    assert "True" not in page
+    assert "False" not in page
+
+
+def test_the_changelist_title_is_in_the_accusative(staff_client):
+    page = staff_client.get(reverse("admin:schools_organisation_changelist")).content.decode()
+    assert "Выберите организацию для изменения" in page
+    assert "Выберите организация" not in page
