@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from schools.constants import Role
 from tests.factories import (
@@ -210,6 +211,13 @@ def celery_worker(transactional_db):
 
 
 __all__ = ["DEFAULT_PASSWORD", "PERSONAS", "World"]
+
+
+# Property tests explore new examples on every local run; in CI they replay the same
+# examples (a red CI then always means a change, never the luck of the draw).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_sessionfinish(session, exitstatus):
