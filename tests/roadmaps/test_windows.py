@@ -320,6 +320,43 @@ def _wait_for_a_lock_wait(seconds: float = 10.0) -> None:
     raise AssertionError("the deadline edit never waited for the period change")
 
 
+def _period_change_paused_inside(monkeypatch, plan, coordinator, errors):
+    """Shorten the plan to 2020 in a thread that stops inside its transaction, after it
+    has locked the plan and its measures and re-derived them; returns the thread and the
+    event that lets it commit. Errors of the change go to ``errors``."""
+    from roadmaps.services import plans as plan_services
+
+    inside, release = threading.Event(), threading.Event()
+    real_sync = plan_services.sync_windows
+
+    def paused_sync(schedules):
+        result = real_sync(schedules)
+        inside.set()
+        release.wait(10)
+        return result
+
+    monkeypatch.setattr(plan_services, "sync_windows", paused_sync)
+
+    def change_period():
+        try:
+            services.roadmap_update(
+                roadmap=Roadmap.objects.get(pk=plan.pk),
+                acting_user=coordinator,
+                data={"period_end": D(2020, 12, 31)},
+                expected_version=plan.version,
+            )
+        except Exception as error:  # noqa: BLE001 — reported by the caller's assertion
+            errors.append(error)
+        finally:
+            connection.close()
+
+    period = threading.Thread(target=change_period)
+    period.start()
+    assert inside.wait(10)
+    monkeypatch.setattr(plan_services, "sync_windows", real_sync)
+    return period, release
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_deadline_edit_racing_a_period_change_is_derived_with_the_new_period(world, monkeypatch):
     coordinator = world.user("municipal_coordinator")
@@ -334,38 +371,8 @@ def test_a_deadline_edit_racing_a_period_change_is_derived_with_the_new_period(w
         roadmap=plan, acting_user=coordinator, title="Совещание", deadline_text="Сентябрь 2020"
     )
     (first,) = ids(measure)
-    # The period change stops inside its transaction, after it has locked the measures.
-    inside, release = threading.Event(), threading.Event()
-    from roadmaps.services import plans as plan_services
-
-    real_sync = plan_services.sync_windows
-
-    def paused_sync(schedules):
-        result = real_sync(schedules)
-        inside.set()
-        release.wait(10)
-        return result
-
-    monkeypatch.setattr(plan_services, "sync_windows", paused_sync)
     errors = []
-
-    def change_period():
-        try:
-            services.roadmap_update(
-                roadmap=Roadmap.objects.get(pk=plan.pk),
-                acting_user=coordinator,
-                data={"period_end": D(2020, 12, 31)},
-                expected_version=plan.version,
-            )
-        except Exception as error:  # noqa: BLE001 — reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    period = threading.Thread(target=change_period)
-    period.start()
-    assert inside.wait(10)
-    monkeypatch.setattr(plan_services, "sync_windows", real_sync)
+    period, release = _period_change_paused_inside(monkeypatch, plan, coordinator, errors)
     # The editor opened the measure before the period changed.
     stale = Measure.objects.get(pk=measure.pk)
     stale.roadmap  # noqa: B018 — the plan as the editor saw it, with the old period
@@ -476,37 +483,8 @@ def test_a_measure_created_while_the_period_changes_is_derived_with_the_new_peri
         period_start=D(2020, 1, 1),
         period_end=D(2021, 12, 31),
     )
-    inside, release = threading.Event(), threading.Event()
-    from roadmaps.services import plans as plan_services
-
-    real_sync = plan_services.sync_windows
-
-    def paused_sync(schedules):
-        result = real_sync(schedules)
-        inside.set()
-        release.wait(10)
-        return result
-
-    monkeypatch.setattr(plan_services, "sync_windows", paused_sync)
     errors, created = [], []
-
-    def change_period():
-        try:
-            services.roadmap_update(
-                roadmap=Roadmap.objects.get(pk=plan.pk),
-                acting_user=coordinator,
-                data={"period_end": D(2020, 12, 31)},
-                expected_version=plan.version,
-            )
-        except Exception as error:  # noqa: BLE001 — reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    period = threading.Thread(target=change_period)
-    period.start()
-    assert inside.wait(10)
-    monkeypatch.setattr(plan_services, "sync_windows", real_sync)
+    period, release = _period_change_paused_inside(monkeypatch, plan, coordinator, errors)
     stale = Roadmap.objects.get(pk=plan.pk)  # the plan as the page saw it: two years
 
     def create():
