@@ -125,6 +125,9 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (Redis in production) and kept in the database too: a
+# request does not ask PostgreSQL for its session, and nothing is lost when the cache is.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 

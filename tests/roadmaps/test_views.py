@@ -139,10 +139,11 @@ def test_plan_page_query_budget_is_the_same_for_2_and_42_measures(client, coordi
     small = _queries(client, "get", url)
     fill(roadmap, coordinator, sections=4, per_section=10)
     large = _queries(client, "get", url)
-    # 9: session, user, memberships, role permissions, plan+owner (visible), can-edit
-    #    (plan in the change scope), sections, measures+indicator, due dates (values only)
-    #    — then the review count (10). No windows as objects, no responsible organisations.
-    assert len(small) == len(large) == 10, _tables(large)
+    # 8: user, memberships, role permissions, plan+owner (visible), the person's grants on
+    #    the plan (the buttons), sections, measures+indicator, due dates (values only) —
+    #    then the review count (9). The session comes from the cache; no windows as
+    #    objects, no responsible organisations.
+    assert len(small) == len(large) == 9, _tables(large)
     assert not any("responsible_organisations" in q for q in large)
 
 
@@ -278,20 +279,21 @@ def test_inline_edit_query_budget_is_the_same_for_2_and_42_measures(client, coor
     )
     large_form = _queries(client, "get", url, **htmx)
     large_save = _queries(client, "post", url, _edit_post(measure, "Второе"), **htmx)
-    # The form, 7: session, user, memberships, role permissions, measure+plan in the change
+    # The form, 6: user, memberships, role permissions, measure+plan in the change
     # scope (one load with the verb check, not "visible" then "changeable"), the indicators
     # of the form's choice, the plan's sections for «Перенести в раздел».
-    assert len(small_form) == len(large_form) == 7, _tables(large_form)
-    # The save, 21 (30 before: the service checked the plan again before the write, read
+    assert len(small_form) == len(large_form) == 6, _tables(large_form)
+    # The save, 20 (30 before: the service checked the plan again before the write, read
     # the section twice, asked full_clean for the plan and section ids and the origin
-    # constraint (savepoint, check, release) and read the saved row back for its version):
-    #  view (5): session, user, memberships, role permissions, measure+plan+section in the
-    #    change scope (the proof the service takes; the form's model clean reuses the section)
+    # constraint (savepoint, check, release) and read the saved row back for its version;
+    # the session now comes from the cache):
+    #  view (4): user, memberships, role permissions, measure+plan+section in the change
+    #    scope (the proof the service takes; the form's model clean reuses the section)
     #  service (14): savepoint, lock, plan (read after the lock), update (version computed
     #    under the lock), history + its two m2m reads + m2m history, windows: lock, read,
     #    update, insert, the reach re-check, release
     #  row (2): section parents (depth), the row's due dates — the saved measure is reused.
-    assert len(small_save) == len(large_save) == 21, "\n".join(q[:120] for q in large_save)
+    assert len(small_save) == len(large_save) == 20, "\n".join(q[:120] for q in large_save)
     # The plan's change scope: the load (the proof) and the re-check after the write.
     scope_checks = [q for q in large_save if "roadmapuserobjectpermission" in q]
     assert len(scope_checks) == 2, scope_checks
