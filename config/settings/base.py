@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "schools",
     "roadmaps",
     "monitoring",
+    "execution",
     "demo",
 ]
 
