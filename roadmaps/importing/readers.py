@@ -134,6 +134,25 @@ def decode(data: bytes) -> str:
     )
 
 
+def unpacks_too_big(infos: list[zipfile.ZipInfo]) -> bool:
+    """Whether an archive's parts, as its central directory declares them, unpack past the
+    limits above (total, one part, compression ratio). Shared with evidence uploads."""
+    total = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos) or 1
+    return (
+        total > MAX_UNZIPPED_BYTES
+        or total / packed > MAX_RATIO
+        or any(
+            info.file_size > MAX_PART_BYTES
+            or (
+                info.file_size > 1024 * 1024
+                and info.file_size / max(info.compress_size, 1) > MAX_RATIO
+            )
+            for info in infos
+        )
+    )
+
+
 def _open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     if data.startswith(OLE_SIGNATURE):
         raise ImportFileError(
@@ -151,20 +170,7 @@ def _open_zip(data: bytes, kind: str) -> zipfile.ZipFile:
             f"Файл .{kind} повреждён (возможно, загружен не полностью)."
         ) from None
     # Sizes come from the archive's directory: nothing is unpacked before they are checked.
-    total = sum(info.file_size for info in infos)
-    packed = sum(info.compress_size for info in infos) or 1
-    if (
-        total > MAX_UNZIPPED_BYTES
-        or total / packed > MAX_RATIO
-        or any(
-            info.file_size > MAX_PART_BYTES
-            or (
-                info.file_size > 1024 * 1024
-                and info.file_size / max(info.compress_size, 1) > MAX_RATIO
-            )
-            for info in infos
-        )
-    ):
+    if unpacks_too_big(infos):
         raise ImportFileError(
             "Файл распаковывается в слишком большой объём — такой файл не принимается."
         )
