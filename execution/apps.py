@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class ExecutionConfig(AppConfig):
     name = "execution"
     verbose_name = "Исполнение"
+
+    def ready(self) -> None:
+        # Records follow the schedules and assignments of plans in execution; roadmaps
+        # sends the signal and never imports this app.
+        from roadmaps.signals import schedule_changed
+
+        from .services import records_follow_schedule
+
+        schedule_changed.connect(records_follow_schedule, dispatch_uid="execution.sync_records")

@@ -104,6 +104,21 @@ class Roadmap(models.Model):
     school_group = models.ManyToManyField(
         Organisation, verbose_name="группа школ плана", blank=True, related_name="group_roadmaps"
     )
+    # Execution settings: the length of a reporting period of continuous measures (months,
+    # aligned to the calendar year) and whether a curator accepts each mark.
+    reporting_months = models.PositiveSmallIntegerField(
+        "отчётный период, месяцев",
+        choices=[
+            (1, "месяц"),
+            (2, "2 месяца"),
+            (3, "квартал"),
+            (4, "4 месяца"),
+            (6, "полугодие"),
+            (12, "год"),
+        ],
+        default=3,
+    )
+    marks_need_acceptance = models.BooleanField("отметки принимает куратор", default=True)
     version = models.PositiveIntegerField("версия записи", default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

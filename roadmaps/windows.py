@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Q
 
 from .models import Measure, MeasureWindow
+from .signals import schedule_changed
 
 Window = tuple[datetime.date, datetime.date]
 BATCH_SIZE = 2000
@@ -41,7 +42,9 @@ class SyncResult:
 def recorded_window_ids(window_ids: Iterable[int]) -> set[int]:
     """The windows among ``window_ids`` that something is recorded against: any row of any
     model that points to MeasureWindow (found through the model's reverse relations, so a
-    model added later — execution marks — counts without a change here).
+    model added later — execution marks — counts without a change here). A model may say
+    which of its rows count with a class attribute ``recorded_filter`` (a ``Q`` on its own
+    fields: execution records count once marked); by default every row counts.
 
     Queries: one for all relations together (none when there is no relation or no id)."""
     ids = set(window_ids)
@@ -50,7 +53,14 @@ def recorded_window_ids(window_ids: Iterable[int]) -> set[int]:
         return set()
     condition = Q()
     for rel in relations:
-        condition |= Q(**{f"{rel.name}__isnull": False})
+        recorded = getattr(rel.related_model, "recorded_filter", None)
+        if recorded is None:
+            condition |= Q(**{f"{rel.name}__isnull": False})
+        else:
+            rows = rel.related_model._base_manager.filter(
+                recorded, **{f"{rel.field.name}__in": ids}
+            )
+            condition |= Q(pk__in=rows.order_by().values(rel.field.name))
     return set(
         MeasureWindow._base_manager.filter(condition, pk__in=ids)
         .values_list("pk", flat=True)
@@ -62,12 +72,15 @@ def sync_windows(
     schedules: Mapping[int, Sequence[Window]],
     *,
     recorded: Collection[int] | None = None,
+    notify: bool = True,
 ) -> SyncResult:
     """Make the current windows of each measure (by id) match its derived windows.
 
     ``schedules`` maps a measure id to its windows in schedule order; the index of a
     window is its position. ``recorded`` — the ids of windows that something is recorded
-    against — is found by ``recorded_window_ids`` unless given.
+    against — is found by ``recorded_window_ids`` unless given. ``notify`` sends
+    ``roadmaps.signals.schedule_changed`` (the caller may leave it out when it knows no
+    measure's plan is in execution: a draft, a new copy).
 
     Locks the measures (in id order, so concurrent re-derivations of one plan queue up
     instead of inserting the same position twice) and their current windows (so nothing
@@ -125,6 +138,8 @@ def sync_windows(
         _update_dates(to_update)
     if to_create:
         MeasureWindow._base_manager.bulk_create(to_create, batch_size=BATCH_SIZE)
+    if notify:
+        schedule_changed.send(sender=MeasureWindow, measure_ids=ids)
     return SyncResult(
         kept=kept,
         updated=len(to_update),

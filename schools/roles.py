@@ -29,12 +29,19 @@ ROADMAP_EDIT = [
     "roadmaps.export_roadmap",
 ]
 
+# Execution of plans (the execution app; strings only: schools never imports it). Every
+# role that sees plans sees the execution records within its reach.
+EXECUTION_VIEW = "execution.view_executionrecord"
+EXECUTION_MARK = "execution.mark_executionrecord"
+EXECUTION_REVIEW = "execution.review_executionrecord"
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGIONAL_COORDINATOR: [
         *VIEW_DIRECTORY,
         "schools.export_directory",
         "roadmaps.view_roadmap",
         "roadmaps.export_roadmap",
+        EXECUTION_VIEW,
     ],
     Role.MUNICIPAL_COORDINATOR: [
         *VIEW_DIRECTORY,
@@ -46,8 +53,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "schools.import_directory",
         "schools.export_directory",
         *ROADMAP_EDIT,
+        EXECUTION_VIEW,
+        EXECUTION_MARK,
+        EXECUTION_REVIEW,
     ],
-    Role.METHODOLOGIST: [*VIEW_DIRECTORY, "schools.export_directory", *ROADMAP_EDIT],
+    Role.METHODOLOGIST: [
+        *VIEW_DIRECTORY,
+        "schools.export_directory",
+        *ROADMAP_EDIT,
+        EXECUTION_VIEW,
+        EXECUTION_MARK,
+    ],
     Role.HEAD: [
         *VIEW_DIRECTORY,
         "schools.change_organisation",
@@ -55,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "roadmaps.view_roadmap",
         "roadmaps.approve_roadmap",
         "roadmaps.export_roadmap",
+        EXECUTION_VIEW,
     ],
     Role.SCHOOL_DIRECTOR: [
         *VIEW_DIRECTORY,
@@ -63,6 +80,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "roadmaps.change_roadmap",
         "roadmaps.approve_roadmap",
         "roadmaps.export_roadmap",
+        EXECUTION_VIEW,
+        EXECUTION_MARK,
     ],
     Role.SCHOOL_DEPUTY: [
         *VIEW_DIRECTORY,
@@ -70,6 +89,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "roadmaps.change_roadmap",
         "roadmaps.submit_roadmap",
         "roadmaps.export_roadmap",
+        EXECUTION_VIEW,
+        EXECUTION_MARK,
     ],
     Role.ADMINISTRATOR: [
         *VIEW_DIRECTORY,
@@ -91,12 +112,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "schools.import_directory",
         "schools.export_directory",
         "roadmaps.view_roadmap",
+        EXECUTION_VIEW,
     ],
 }
 
 # What a curator may do on the schools assigned to them (beyond their own reach):
-# look, and — with execution tracking — accept or return the school's marks.
-CURATOR_PERMISSIONS = {*VIEW_DIRECTORY, "roadmaps.view_roadmap", "roadmaps.export_roadmap"}
+# look, and accept or return the school's execution marks.
+CURATOR_PERMISSIONS = {
+    *VIEW_DIRECTORY,
+    "roadmaps.view_roadmap",
+    "roadmaps.export_roadmap",
+    EXECUTION_VIEW,
+    EXECUTION_REVIEW,
+}
 
 # Roles whose holders work in Django admin (is_staff is derived from memberships).
 STAFF_ROLES = {Role.ADMINISTRATOR}

@@ -8,7 +8,9 @@ from django.db.models import F
 
 from schools.access import recheck
 
+from ..constants import AssignmentMode
 from ..models import Measure, Roadmap
+from ..signals import schedule_changed
 from .base import _require, _require_editable, _visible_organisations
 
 
@@ -37,6 +39,7 @@ def measure_assign(*, measure: Measure, acting_user, mode: str, organisations=()
     measure.save(update_fields=["assignment_mode", "version"])
     measure.assigned_organisations.set(organisations)
     measure.refresh_from_db()
+    schedule_changed.send(sender=Measure, measure_ids=[measure.pk])
     recheck(acting_user, "change", measure)
     recheck(acting_user, "view", *organisations)
     return measure
@@ -70,6 +73,14 @@ def roadmap_set_school_group(*, roadmap: Roadmap, acting_user, schools) -> Roadm
     _require(roadmap, acting_user)
     schools = _visible_organisations(acting_user, schools, schools_only=True)
     roadmap.school_group.set(schools)
+    schedule_changed.send(
+        sender=Roadmap,
+        measure_ids=list(
+            roadmap.measures.filter(assignment_mode=AssignmentMode.PLAN_GROUP).values_list(
+                "pk", flat=True
+            )
+        ),
+    )
     recheck(acting_user, "change", roadmap)
     recheck(acting_user, "view", *schools)
     return roadmap

@@ -170,4 +170,6 @@ def _store_windows(measure: Measure, derived: schedules.Derived | None) -> None:
     """Bring the measure's windows in line with its schedule, keeping their identity."""
     if derived is None:
         return
-    sync_windows({measure.pk: derived.windows})
+    # The plan is loaded wherever a schedule was derived: no query to ask its status.
+    in_execution = measure.roadmap.status == RoadmapStatus.EXECUTION
+    sync_windows({measure.pk: derived.windows}, notify=in_execution)

@@ -10,7 +10,7 @@ from simple_history.utils import bulk_update_with_history
 
 from schools.access import recheck
 
-from ..constants import ROADMAP_HEADER_FIELDS
+from ..constants import ROADMAP_HEADER_FIELDS, RoadmapStatus
 from ..models import Measure, PlanConcurrence, Roadmap, Section
 from ..windows import sync_windows
 from .base import MEASURE_FIELDS, _apply, _derive_schedule, _lock, _require, _require_editable
@@ -104,7 +104,10 @@ def _rederive_all(roadmap: Roadmap, acting_user) -> None:
         default_user=acting_user,
         default_change_reason="Пересчёт сроков после смены периода",
     )
-    sync_windows({measure.pk: derived[measure.pk].windows for measure in measures})
+    sync_windows(
+        {measure.pk: derived[measure.pk].windows for measure in measures},
+        notify=roadmap.status == RoadmapStatus.EXECUTION,
+    )
 
 
 @transaction.atomic(durable=True)
@@ -190,7 +193,7 @@ def _copy_contents(source: Roadmap, target: Roadmap, acting_user) -> None:
         windows[new.pk] = derived.windows
         new.responsible_organisations.set(measure.responsible_organisations.all())
         new.assigned_organisations.set(measure.assigned_organisations.all())
-    sync_windows(windows)
+    sync_windows(windows, notify=False)  # a new plan, not in execution
     for concurrence in PlanConcurrence.objects.filter(roadmap=source):
         PlanConcurrence.objects.create(
             roadmap=target,

@@ -329,8 +329,8 @@ def _period_change_paused_inside(monkeypatch, plan, coordinator, errors):
     inside, release = threading.Event(), threading.Event()
     real_sync = plan_services.sync_windows
 
-    def paused_sync(schedules):
-        result = real_sync(schedules)
+    def paused_sync(schedules, **options):
+        result = real_sync(schedules, **options)
         inside.set()
         release.wait(10)
         return result
