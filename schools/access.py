@@ -15,14 +15,14 @@ Role                       Reach (sees)                    Verbs (permissions of
                                                            import and export every plan of the municipality
 Методист / куратор         the municipality, plus the      read; write, submit, import and export the plans
                            schools assigned to them        of their own centre only; on assigned schools:
-                           (read only)                     read (accept marks — execution issue)
+                           (read only)                     read, accept or return marks (``review``)
 Руководитель организации   authority/centre: the           read; edit organisation cards; approve the plans
                            municipality; school: the       of their own organisation only
                            school; regional body: region
 Директор школы             own school                      read; edit the school card; write and approve
                                                            the school's plan
 Заместитель директора      own school                      read; write and submit the school's plan
-                                                           (mark measures done — execution issue)
+                                                           mark the school's measures done (``mark``)
 Администратор              as the head                     everything in the directory; Django admin
 =========================  ==============================  ===============================================
 
