@@ -4,11 +4,12 @@ reviews are written only through ``execution.services`` (history, locks, re-chec
 from django.contrib import admin
 
 from core.admin import HistoryAdmin
+from schools.admin import RussianNamesMixin
 
 from .models import Evidence, ExecutionRecord
 
 
-class ReadOnlyScopedAdmin(HistoryAdmin):
+class ReadOnlyScopedAdmin(RussianNamesMixin, HistoryAdmin):
     def get_queryset(self, request):
         return self.model.objects.for_user(request.user, "view")
 
@@ -24,6 +25,8 @@ class ReadOnlyScopedAdmin(HistoryAdmin):
 
 @admin.register(ExecutionRecord)
 class ExecutionRecordAdmin(ReadOnlyScopedAdmin):
+    name_accusative = "отметку об исполнении"
+    name_forms = ("отметка об исполнении", "отметки об исполнении", "отметок об исполнении")
     list_display = ["measure", "organisation", "due_on", "state", "review", "marked_at"]
     list_filter = ["state", "review"]
     list_select_related = ["measure", "organisation"]
@@ -33,6 +36,12 @@ class ExecutionRecordAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyScopedAdmin):
+    name_accusative = "подтверждение исполнения"
+    name_forms = (
+        "подтверждение исполнения",
+        "подтверждения исполнения",
+        "подтверждений исполнения",
+    )
     list_display = ["record", "kind", "original_name", "url", "uploaded_by", "uploaded_at"]
     list_filter = ["kind"]
     list_select_related = ["record__measure", "record__organisation"]
