@@ -200,6 +200,28 @@ def rows(Row):
     view = {"own": VIEW_OWN, "other": OTHER, "neighbour": VIEW_NEIGHBOUR}
     change = {"own": CHANGE_OWN, "other": OTHER, "neighbour": CHANGE_NEIGHBOUR}
     change_post = {key: _redirect(codes) for key, codes in change.items()}
+    # The next-period copy: the plan's viewers who may add plans for its owner.
+    duplicate = {
+        "own": _codes(
+            403,
+            anonymous="login",
+            outsider=404,
+            neighbour_coordinator=404,
+            municipal_coordinator=200,
+            superuser=200,
+        ),
+        "other": OTHER,
+        "neighbour": _codes(
+            404,
+            anonymous="login",
+            regional_coordinator=403,
+            partner=403,
+            foreign_curator=403,
+            neighbour_coordinator=200,
+            two_roles=200,
+            superuser=200,
+        ),
+    }
     # Holders of the add verb anywhere (the create and import pages).
     adders = _codes(
         403,
@@ -261,32 +283,9 @@ def rows(Row):
         ),
         "roadmap_history": Row(target=plan, **view),
         "roadmap_copies": Row(target=plan, **view),
-        # The page, like its POST: only those who may add plans for the plan's owner (the
-        # copy keeps the owner) get the form; nobody else is shown a form they cannot save.
-        "roadmap_duplicate": Row(
-            target=plan,
-            own=_codes(
-                403,
-                anonymous="login",
-                outsider=404,
-                neighbour_coordinator=404,
-                municipal_coordinator=200,
-                superuser=200,
-            ),
-            other=OTHER,
-            neighbour=_codes(
-                404,
-                anonymous="login",
-                regional_coordinator=403,
-                partner=403,
-                foreign_curator=403,
-                neighbour_coordinator=200,
-                two_roles=200,
-                superuser=200,
-            ),
-        ),
-        # The copy belongs to the plan's owner: only those who may add plans there copy
-        # (the methodologists and the two-role person are refused after the write).
+        # Only those who may add plans for the plan's owner (the copy keeps the owner) get
+        # the form, and only they can save it: nobody is shown a form they cannot save.
+        "roadmap_duplicate": Row(target=plan, **duplicate),
         "roadmap_duplicate POST": Row(
             target=plan,
             method="post",
@@ -295,25 +294,7 @@ def rows(Row):
                 "period_start": "2023-01-01",
                 "period_end": "2025-12-31",
             },
-            own=_codes(
-                403,
-                anonymous="login",
-                outsider=404,
-                neighbour_coordinator=404,
-                municipal_coordinator=302,
-                superuser=302,
-            ),
-            other=_redirect(OTHER),
-            neighbour=_codes(
-                404,
-                anonymous="login",
-                regional_coordinator=403,
-                partner=403,
-                foreign_curator=403,
-                neighbour_coordinator=302,
-                two_roles=302,
-                superuser=302,
-            ),
+            **{side: _redirect(codes) for side, codes in duplicate.items()},
         ),
         "roadmap_edit": Row(target=plan, **change),
         "roadmap_edit POST": Row(target=plan, method="post", data=_header_data, **change_post),
