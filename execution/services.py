@@ -285,6 +285,7 @@ def start_execution(*, roadmap: Roadmap, acting_user) -> SyncResult:
     roadmap._history_user = acting_user
     roadmap.save(update_fields=["status", "version", "updated_at"])
     result = _bring_in_step(measures, acting_user)
+    _mark_from_imported_text(roadmap, measures, acting_user)
     recheck(acting_user, "change", roadmap)
     return result
 
@@ -649,3 +650,84 @@ def evidence_remove(*, evidence: Evidence, acting_user) -> None:
     if name:
         transaction.on_commit(lambda: storage.delete(name))
     recheck(acting_user, MARK, record)
+
+
+# --- Marks carried over from an imported plan ---------------------------------------------
+
+IMPORTED_REASON = "Из отметки в импортированном плане"
+
+
+def _mark_from_imported_text(roadmap: Roadmap, measures: Sequence[Measure], acting_user) -> int:
+    """The plan's own column «Отметка об исполнении» (``Measure.status_text``, kept as the
+    imported document wrote it) becomes marks where it says clearly done, partly done or
+    not done, on the records the text covers (``execution.imported``: by the text's dates,
+    or every window already over when it has none; records without a date always), with
+    the text as the note. Records somebody marked already are left alone. Returns how many
+    records were marked.
+
+    The marks stand accepted: they are the statement of the plan's owner in its own
+    document, not a school's claim waiting for a curator, and a queue of past work to
+    accept again would only hide the real one. They are marked by the person who started
+    the execution (who brought the document's word in), and history says where they come
+    from (``IMPORTED_REASON``).
+
+    No query when no measure's text says anything; otherwise four, whatever the size of
+    the plan: the time zone, the records, their update and its history."""
+    from schools.models import Organisation
+
+    from .imported import Slot, read_mark, slots_to_mark
+
+    readings = {m.pk: reading for m in measures if (reading := read_mark(m.status_text)).state}
+    if not readings:
+        return 0
+    zone_name = (
+        Organisation._base_manager.filter(pk=roadmap.owner_id)
+        .values_list("region__time_zone", flat=True)
+        .get()
+    )
+    now = timezone.now()
+    today = today_in(zone_name, now)
+    texts = {m.pk: m.status_text.strip() for m in measures if m.pk in readings}
+    by_measure: dict[int, list[ExecutionRecord]] = defaultdict(list)
+    for record in ExecutionRecord._base_manager.filter(
+        measure_id__in=list(readings), marked_at__isnull=True
+    ).order_by("pk"):
+        by_measure[record.measure_id].append(record)
+    user = _history_user(acting_user)
+    changed: list[ExecutionRecord] = []
+    for measure_id, records in by_measure.items():
+        reading = readings[measure_id]
+        slots = [Slot(r.organisation_id, r.starts_on, r.due_on) for r in records]
+        for index, done_on in slots_to_mark(reading, slots, today).items():
+            record = records[index]
+            record.state = reading.state
+            record.done_on = done_on
+            record.note = texts[measure_id]
+            record.marked_by, record.marked_at = user, now
+            record.review = ReviewState.ACCEPTED
+            record.reviewed_by, record.reviewed_at = user, now
+            record.review_comment = ""
+            record.version += 1
+            changed.append(record)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            ExecutionRecord,
+            [
+                "state",
+                "done_on",
+                "note",
+                "marked_by",
+                "marked_at",
+                "review",
+                "reviewed_by",
+                "reviewed_at",
+                "review_comment",
+                "version",
+            ],
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=IMPORTED_REASON,
+            default_date=now,
+        )
+    return len(changed)
