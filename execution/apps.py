@@ -13,3 +13,10 @@ class ExecutionConfig(AppConfig):
         from .services import records_follow_schedule
 
         schedule_changed.connect(records_follow_schedule, dispatch_uid="execution.sync_records")
+
+        # Plan exports add the marks per organisation when asked (``?execution=1``).
+        from roadmaps.exports import register_columns
+
+        from .exports import OPTION, export_columns
+
+        register_columns(OPTION, export_columns)

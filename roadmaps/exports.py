@@ -1,9 +1,17 @@
 """A plan as a file in the document's layout: .xlsx and .docx. Importing such a file again
-gives the same plan (the round trip is tested on every sample)."""
+gives the same plan (the round trip is tested on every sample).
+
+Other apps may add columns to an export when asked (execution: the marks per
+organisation, ``?execution=1``) through ``register_columns``: roadmaps never imports them
+and only prints what they give (``ExtraColumns``). A signal would hide who answers and in
+what order; a plain list of providers, filled by each app's ``AppConfig.ready``, keeps the
+call explicit and the export unchanged when nothing is registered or asked for."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from core.cells import escape_cell
 from core.text import clean_text
@@ -97,27 +105,83 @@ def _concurrence_lines(roadmap: Roadmap) -> list[list[str]]:
     return blocks
 
 
-def _table(roadmap: Roadmap) -> tuple[list[str], list[tuple[str, list[str]]]]:
-    """Column keys and rows: ("section", [text]) or ("measure", [cell per column])."""
+# --- Columns other apps add -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganisationLines:
+    """One organisation's lines per measure id («до 31.03.2026: Выполнено 12.03.2026»)."""
+
+    name: str
+    lines: Mapping[int, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class ExtraColumns:
+    """What an app adds to an export, per organisation: the .xlsx gets a column per
+    organisation (headed by its name), the .docx one column ``title`` listing each
+    organisation's lines under its name."""
+
+    title: str
+    organisations: Sequence[OrganisationLines]
+
+
+# ``(roadmap, user) -> ExtraColumns | None``: the columns for this person (only what they
+# may see), in a number of queries that does not depend on the plan's size.
+ColumnsProvider = Callable[[Roadmap, object], ExtraColumns | None]
+_PROVIDERS: dict[str, ColumnsProvider] = {}
+
+
+def register_columns(option: str, provider: ColumnsProvider) -> None:
+    """Register (or replace) the provider of the columns that the query parameter
+    ``option`` asks for (``?execution=1``); called from ``AppConfig.ready``."""
+    _PROVIDERS[option] = provider
+
+
+def extra_columns(roadmap: Roadmap, user, params: Mapping[str, str]) -> list[ExtraColumns]:
+    """The columns the request's parameters ask for (``option=1``), in registration order;
+    unknown options are ignored."""
+    found = []
+    for option, provider in _PROVIDERS.items():
+        if params.get(option) == "1":
+            columns = provider(roadmap, user)
+            if columns is not None and columns.organisations:
+                found.append(columns)
+    return found
+
+
+def _lines(organisation: OrganisationLines, measure_id: int) -> list[str]:
+    return [_text(line) for line in organisation.lines.get(measure_id, ())]
+
+
+# --- The table ----------------------------------------------------------------------------
+
+
+def _table(roadmap: Roadmap) -> tuple[list[str], list[tuple[str, list[str], int | None]]]:
+    """Column keys and rows: ("section", [text], None) or ("measure", [cell per column],
+    measure id)."""
     keys = [key for key in roadmap.columns if key in LABELS]
-    rows: list[tuple[str, list[str]]] = []
+    rows: list[tuple[str, list[str], int | None]] = []
     for row in selectors.plan_rows(roadmap):
         if row.kind == "section":
-            rows.append(("section", [_text(f"{row.obj.number} {row.obj.title}").strip()]))
+            rows.append(("section", [_text(f"{row.obj.number} {row.obj.title}").strip()], None))
         else:
-            rows.append(("measure", [_text(getattr(row.obj, key)) for key in keys]))
+            rows.append(("measure", [_text(getattr(row.obj, key)) for key in keys], row.obj.pk))
     return keys, rows
 
 
-def roadmap_xlsx(roadmap: Roadmap) -> bytes:
+def roadmap_xlsx(roadmap: Roadmap, extra: Sequence[ExtraColumns] = ()) -> bytes:
+    """The plan as a workbook; ``extra`` adds a column per organisation after the plan's
+    columns, each cell the organisation's lines for the measure."""
     import openpyxl
     from openpyxl.styles import Alignment, Border, Font, Side
 
     keys, rows = _table(roadmap)
+    added = [(columns, organisation) for columns in extra for organisation in columns.organisations]
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "План"
-    width = len(keys)
+    width = len(keys) + len(added)
     for line, style in _header_lines(roadmap):
         sheet.append(
             [None] * (width - 1) + [escape_cell(line)] if width > 1 else [escape_cell(line)]
@@ -134,11 +198,18 @@ def roadmap_xlsx(roadmap: Roadmap) -> bytes:
     sheet.append([])
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    sheet.append([LABELS[key] for key in keys])
+    sheet.append(
+        [LABELS[key] for key in keys]
+        + [escape_cell(_text(organisation.name)) for _, organisation in added]
+    )
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
         cell.border = border
-    for kind, cells in rows:
+    for kind, cells, measure_id in rows:
+        if kind == "measure":
+            cells = cells + [
+                "\n".join(_lines(organisation, measure_id)) for columns, organisation in added
+            ]
         sheet.append([escape_cell(value) for value in cells])
         current = sheet.max_row
         if kind == "section":
@@ -162,12 +233,16 @@ def roadmap_xlsx(roadmap: Roadmap) -> bytes:
     }
     for index, key in enumerate(keys, 1):
         sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = widths.get(key, 20)
+    for index in range(len(keys) + 1, width + 1):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = 30
     data = io.BytesIO()
     book.save(data)
     return data.getvalue()
 
 
-def roadmap_docx(roadmap: Roadmap) -> bytes:
+def roadmap_docx(roadmap: Roadmap, extra: Sequence[ExtraColumns] = ()) -> bytes:
+    """The plan as a Word document; each of ``extra`` adds one column after the plan's,
+    listing per measure each organisation's lines under its name."""
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -200,23 +275,26 @@ def roadmap_docx(roadmap: Roadmap) -> bytes:
         paragraph.add_run(line).bold = True
     paragraph = document.add_paragraph(period_line(roadmap))
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    table = document.add_table(rows=1, cols=len(keys))
+    labels = [LABELS[key] for key in keys] + [_extra_label(columns, keys) for columns in extra]
+    table = document.add_table(rows=1, cols=len(labels))
     table.style = "Table Grid"
-    for cell, key in zip(table.rows[0].cells, keys, strict=True):
+    for cell, label in zip(table.rows[0].cells, labels, strict=True):
         cell.text = ""
-        cell.paragraphs[0].add_run(LABELS[key]).bold = True
-    for kind, cells in rows:
+        cell.paragraphs[0].add_run(label).bold = True
+    for kind, cells, measure_id in rows:
         row = table.add_row()
         if kind == "section":
-            merged = row.cells[0].merge(row.cells[-1]) if len(keys) > 1 else row.cells[0]
+            merged = row.cells[0].merge(row.cells[-1]) if len(labels) > 1 else row.cells[0]
             merged.text = ""
             merged.paragraphs[0].add_run(cells[0]).bold = True
             continue
-        for cell, value in zip(row.cells, cells, strict=True):
+        for cell, value in zip(row.cells, cells, strict=False):
             lines = value.split("\n") if value else [""]
             cell.text = lines[0]
-            for extra in lines[1:]:
-                cell.add_paragraph(extra)
+            for more in lines[1:]:
+                cell.add_paragraph(more)
+        for cell, columns in zip(row.cells[len(keys) :], extra, strict=True):
+            _organisation_lines(cell, columns, measure_id)
     for block in _concurrence_lines(roadmap):
         document.add_paragraph("")
         for line in block:
@@ -225,3 +303,26 @@ def roadmap_docx(roadmap: Roadmap) -> bytes:
     data = io.BytesIO()
     document.save(data)
     return data.getvalue()
+
+
+def _extra_label(columns: ExtraColumns, keys: list[str]) -> str:
+    """The column's title; when the plan shows a column of the same name (an imported
+    plan's «Отметка об исполнении»), the added one says it is per organisation."""
+    if columns.title in {LABELS[key] for key in keys}:
+        return f"{columns.title} (по организациям)"
+    return columns.title
+
+
+def _organisation_lines(cell, columns: ExtraColumns, measure_id: int) -> None:
+    """Each organisation with lines for the measure: its name in bold, then its lines (a
+    new cell holds one empty paragraph: the first name goes there)."""
+    first = True
+    for organisation in columns.organisations:
+        lines = _lines(organisation, measure_id)
+        if not lines:
+            continue
+        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+        paragraph.add_run(_text(organisation.name)).bold = True
+        for line in lines:
+            cell.add_paragraph(line)
+        first = False

@@ -180,22 +180,24 @@ def roadmap_review(request, pk: int):
 
 @login_required
 def roadmap_export(request, pk: int, fmt: str):
-    """The plan as .xlsx or .docx in the document's layout."""
+    """The plan as .xlsx or .docx in the document's layout; ``?execution=1`` adds the
+    marks per organisation (columns registered by other apps: ``exports.register_columns``)."""
     from django.http import Http404
 
     from .. import exports
 
     roadmap = get_object_for_user(
-        Roadmap, request.user, pk, "roadmaps.export_roadmap", select_related=("owner",)
+        Roadmap, request.user, pk, "roadmaps.export_roadmap", select_related=("owner__region",)
     )
     if fmt == "xlsx":
-        data = exports.roadmap_xlsx(roadmap)
+        build = exports.roadmap_xlsx
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif fmt == "docx":
-        data = exports.roadmap_docx(roadmap)
+        build = exports.roadmap_docx
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     else:
         raise Http404("Неизвестный формат.")
+    data = build(roadmap, exports.extra_columns(roadmap, request.user, request.GET))
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="roadmap-{roadmap.pk}.{fmt}"'
     return response
