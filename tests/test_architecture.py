@@ -485,6 +485,19 @@ def test_schools_never_reaches_into_roadmaps_or_the_demo():
     assert offenders == []
 
 
+def test_roadmaps_never_imports_execution():
+    """Execution builds on plans; plans ask it through hooks it registers
+    (``roadmaps.exports.register_columns``, the ``schedule_changed`` signal)."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "roadmaps").rglob("*.py")
+        if "migrations" not in path.parts
+        for name in _imports(path)
+        if name.split(".")[0] == "execution"
+    ]
+    assert offenders == []
+
+
 VIEW_WRITES = {"save", "delete", "create", "bulk_create", "bulk_update", "update_or_create"}
 
 
