@@ -10,6 +10,8 @@ flag           the button and what it needs
 print          «Версия для печати» — the plan is visible (always, on a page that shows it)
 history        «История изменений» — the plan is visible
 export         «Word», «Excel» — ``roadmaps.export_roadmap`` on this plan
+change         ``change`` on this plan, whatever its status (later steps of the plan's life
+               — «Начать исполнение» — check their own statuses)
 edit           «Шапка и паспорт», «Группа школ», «Сроки на проверку», adding and editing
                rows — ``change`` on this plan, and the plan is still a draft
 duplicate      «Сделать план на следующий период» — ``add`` for the plan's owner (the copy
@@ -40,6 +42,7 @@ PLAN_ACTIONS = (
     "print",
     "history",
     "export",
+    "change",
     "edit",
     "duplicate",
     "copies",
@@ -47,7 +50,7 @@ PLAN_ACTIONS = (
 )
 
 
-def plan_actions(user, roadmap: Roadmap) -> dict[str, bool]:
+def plan_actions(user, roadmap: Roadmap, *, visible: bool = False) -> dict[str, bool]:
     """The buttons of the plan page this person may use on this plan (see the table).
 
     Decided from the person's scopes (loaded once per request) and the plan's owner, by
@@ -67,7 +70,9 @@ def plan_actions(user, roadmap: Roadmap) -> dict[str, bool]:
     def may(verb: str) -> bool:
         return verb in grants or scope_for(user, verb).contains(**where)
 
-    if not may(VIEW_VERB):  # not visible: a page that shows it never asks, but answer safely
+    # ``visible``: the page loaded the plan through ``Roadmap.objects.for_user`` (which also
+    # shows a plan to the organisations it assigns work to); otherwise answer safely.
+    if not (visible or may(VIEW_VERB)):
         return actions
     add = scope_for(user, ADD_VERB)
     # A template's copies belong to schools all over the owner's municipality.
@@ -81,6 +86,7 @@ def plan_actions(user, roadmap: Roadmap) -> dict[str, bool]:
         print=True,
         history=True,
         export=may(EXPORT_VERB),
+        change=can_change,
         edit=can_change and roadmap.status in EDITABLE_STATUSES,
         duplicate=add.contains(**where),
         copies=roadmap.is_template,

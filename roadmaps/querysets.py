@@ -1,7 +1,11 @@
 """Scoped querysets of roadmaps: a plan hangs on its owner organisation; its parts hang
 on the plan."""
 
-from schools.access import ScopedQuerySet
+from django.db.models import Q
+
+from schools.access import ScopedQuerySet, permission_name, scope_for
+
+VIEW_VERB = "roadmaps.view_roadmap"
 
 
 class RoadmapQuerySet(ScopedQuerySet):
@@ -9,6 +13,29 @@ class RoadmapQuerySet(ScopedQuerySet):
     municipality_path = "owner__municipality_id"
     organisation_path = "owner_id"
     grant_model_name = "roadmaps.RoadmapUserObjectPermission"
+
+    def for_user(self, user, action: str = "view"):
+        """The plans of the person's reach and grants; for viewing, also the plans that
+        assign work to the person's organisation (``roadmaps.extensions``: a school's
+        deputy reads the municipal plan whose measures the school executes)."""
+        if permission_name(self.model, action) != VIEW_VERB:
+            return self.reached_by(user, action)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        scope = scope_for(user, VIEW_VERB)
+        if scope.everything:
+            return self.all()
+        from .extensions import extra_visible_plans
+
+        q = self.scope_q(scope, action) | self.grants_q(user, VIEW_VERB)
+        for subquery in extra_visible_plans(user):
+            q |= Q(pk__in=subquery)
+        return self.filter(q)
+
+    def reached_by(self, user, action: str = "view"):
+        """The plans of the person's reach and grants only (what the rule table gives;
+        the execution records of a plan are visible to those who reach it this way)."""
+        return super().for_user(user, action)
 
 
 class RoadmapPartQuerySet(ScopedQuerySet):

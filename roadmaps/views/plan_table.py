@@ -17,7 +17,7 @@ from django_htmx.http import reswap, retarget
 from core.params import id_param, text_param
 from schools.access import FORBIDDEN_MESSAGE, get_object_for_user
 
-from .. import selectors, services
+from .. import extensions, selectors, services
 from ..actions import plan_actions
 from ..constants import COLUMNS, ScheduleKind
 from ..models import Roadmap
@@ -109,15 +109,18 @@ def with_cells(
     *,
     print_view: bool = False,
     can_edit: bool = False,
+    extra_cells: list[dict] = (),
 ):
     """Give each row its HTML as the table writes it: a section's heading row, a
     measure's cells in column order (the schedule cell after the deadline), with the text
     escaped and its line breaks made once here — for thousands of rows the template
     engine's per-row partials, per-cell filters and ``if`` chains were most of the page's
     time. The edit controls are not in the rows: ``data-actions`` asks static/js/app.js
-    to copy them in from the page's one ``<template>``. The printed plan gets the texts."""
+    to copy them in from the page's one ``<template>``. The printed plan gets the texts.
+    ``extra_cells``: the columns extensions add (``roadmaps.extensions``), a cell's HTML
+    per measure id each, after the document's columns."""
     keys = [key for key, _ in columns]
-    column_count = len(columns) + 1 + (1 if can_edit else 0)
+    column_count = len(columns) + 1 + len(extra_cells) + (1 if can_edit else 0)
     actions_cell = ACTIONS_CELL if can_edit else ""
     for row in rows:
         obj = row.obj
@@ -153,6 +156,8 @@ def with_cells(
                 cells.append(f"<td>{text}</td>")
             if column == "deadline_text":
                 cells.append(f'<td class="small schedule-cell">{_schedule_html(row)}</td>')
+        for extra in extra_cells:
+            cells.append(f'<td class="small extra-cell">{extra.get(obj.pk, "")}</td>')
         data = f' data-id="{key}" data-actions="measure"' if can_edit else ""
         row.html = mark_safe(  # noqa: S308 - every text escaped above
             f'<tr id="measure-{key}" class="plan-measure depth-{row.level}" tabindex="0"{data}>'
@@ -171,10 +176,13 @@ def plan_context(request, roadmap: Roadmap, *, print_view: bool = False) -> dict
         unscheduled=due == "unscheduled",
     )
     # The buttons this person may use; the print view shows none.
-    actions = {} if print_view else plan_actions(request.user, roadmap)
+    actions = {} if print_view else plan_actions(request.user, roadmap, visible=True)
     can_edit = bool(actions.get("edit"))
     columns = plan_columns(roadmap)
     sections = selectors.plan_sections(roadmap)
+    # What other apps add (execution: a column, a summary, buttons); not in print.
+    extras = [] if print_view else extensions.plan_page(request, roadmap, actions)
+    extra_columns = [page for page in extras if page.column_label]
     return {
         "roadmap": roadmap,
         "rows": with_cells(
@@ -182,10 +190,14 @@ def plan_context(request, roadmap: Roadmap, *, print_view: bool = False) -> dict
             columns,
             print_view=print_view,
             can_edit=can_edit,
+            extra_cells=[page.cells for page in extra_columns],
         ),
         "columns": columns,
-        # number column + schedule column + actions
-        "column_count": len(columns) + 1 + (1 if can_edit else 0),
+        "extra_columns": [page.column_label for page in extra_columns],
+        "extra_buttons": [button for page in extras for button in page.buttons],
+        "extra_summaries": [page.summary for page in extras if page.summary],
+        # number column + schedule column + extensions' columns + actions
+        "column_count": len(columns) + 1 + len(extra_columns) + (1 if can_edit else 0),
         "filters": filters,
         "due": due,
         "sections": sections,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from core.params import page_param, text_param
 from schools.access import get_object_for_user, has_verb
 
-from .. import selectors, services
+from .. import extensions, selectors, services
 from ..actions import list_actions, plan_actions
 from ..constants import ROADMAP_HEADER_FIELDS
 from ..forms import (
@@ -35,6 +35,11 @@ def roadmap_list(request):
     page = Paginator(selectors.roadmap_list(request.user, search=search), 50).get_page(
         page_param(request.GET.get("page"))
     )
+    page.object_list = list(page.object_list)
+    # What other apps show per plan (execution: its progress), by plan id.
+    extra = extensions.plan_list(request.user, page.object_list)
+    for roadmap in page.object_list:
+        roadmap.extra_cells = extra.get(roadmap.pk, [])
     return render(
         request,
         "roadmaps/roadmap_list.html",
@@ -42,6 +47,7 @@ def roadmap_list(request):
             "page": page,
             "search": search,
             "editable": selectors.editable_roadmap_ids(request.user, page.object_list),
+            "extra_column": bool(extra),
             "actions": list_actions(request.user),
         },
     )

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 NOTHING = dict.fromkeys(PLAN_ACTIONS, False)
 READ = {**NOTHING, "print": True, "history": True}
 READ_EXPORT = {**READ, "export": True}
-EDIT = {**READ_EXPORT, "edit": True}
+EDIT = {**READ_EXPORT, "change": True, "edit": True}
 
 
 def plan(world, owner=None, **fields):
@@ -77,7 +77,7 @@ def test_actions_on_the_school_plan(world, persona, expected):
 def test_a_plan_that_is_no_longer_a_draft_is_not_edited(world):
     roadmap = plan(world, status=RoadmapStatus.APPROVED)
     actions = plan_actions(world.user("municipal_coordinator"), roadmap)
-    assert actions == {**READ_EXPORT, "duplicate": True}
+    assert actions == {**READ_EXPORT, "change": True, "duplicate": True}
 
 
 def test_templates_are_handed_to_schools_only_by_who_may_create_their_plans(world):
