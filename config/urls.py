@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("schools.urls_auth")),
     path("admin/", admin.site.urls),
     path("roadmaps/", include("roadmaps.urls")),
+    path("", include("execution.urls")),
+    path("", include("dashboard.urls")),
     path("", include("schools.urls")),
 ]
 

@@ -38,9 +38,29 @@ class ExecutionRecordQuerySet(ScopedQuerySet):
         if perm == VIEW:
             from roadmaps.models import Roadmap
 
-            plans = Roadmap.objects.for_user(user, "view").order_by().values("pk")
+            # The plans the person reaches or was granted — not those seen only because
+            # their organisation owes some of the plan's work: a school sees its own rows
+            # of a municipal plan, never another school's.
+            plans = Roadmap.objects.reached_by(user, "view").order_by().values("pk")
             q |= Q(measure__roadmap__in=plans)
         return self.filter(q)
+
+    def owed_plan_ids(self, user):
+        """Ids of the plans that owe work to organisations in the person's reach for
+        viewing records (schools and curated schools; municipalities for coordinators),
+        as a subquery — or None when that reach is empty. Regions are left out: a
+        regional reach already sees every plan owned in the region."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        scope = scope_for(user, VIEW)
+        if scope.everything or not (scope.organisations or scope.municipalities):
+            return None
+        q = Q(pk__in=[])
+        if scope.municipalities:
+            q |= Q(organisation__municipality_id__in=scope.municipalities)
+        if scope.organisations:
+            q |= Q(organisation_id__in=scope.organisations)
+        return self.filter(q).order_by().values("measure__roadmap_id")
 
 
 class EvidenceQuerySet(ScopedQuerySet):

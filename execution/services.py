@@ -41,6 +41,7 @@ MAX_BULK = 500
 MAX_NOTE = 5000
 MAX_EVIDENCE = 20
 
+REPORTING_MONTHS = (1, 3, 6, 12)
 STARTABLE_STATUSES = {RoadmapStatus.DRAFT, RoadmapStatus.APPROVED}
 MARKS = {MarkState.DONE, MarkState.PARTLY, MarkState.NOT_DONE}
 # Marks that say something was done carry the day it was done.
@@ -180,6 +181,11 @@ def _desired(measures: Sequence[Measure]) -> dict[Key, tuple]:
     return desired
 
 
+def planned_records(measures: Sequence[Measure]) -> dict[Key, tuple]:
+    """What the records of these measures would be (``_desired``), for a preview."""
+    return _desired(measures)
+
+
 def _bring_in_step(measures: Sequence[Measure], acting_user) -> SyncResult:
     """Create, re-date and delete the records of these measures (of plans in execution)
     so that they match ``_desired``; marked records are never deleted. Locks the records
@@ -258,10 +264,18 @@ def _history_user(user):
 
 
 @transaction.atomic(durable=True)
-def start_execution(*, roadmap: Roadmap, acting_user) -> SyncResult:
+def start_execution(
+    *,
+    roadmap: Roadmap,
+    acting_user,
+    reporting_months: int | None = None,
+    marks_need_acceptance: bool | None = None,
+) -> SyncResult:
     """«Начать исполнение»: the plan (approved, or for now a draft) moves to «Исполняется»
     and gets its records: every measure × every organisation it is owed by × every
     window (continuous: every reporting period; unscheduled: one record without a date).
+    ``reporting_months`` and ``marks_need_acceptance`` set the plan's execution settings
+    (kept as they are when not given).
 
     Queries do not depend on the size of the plan."""
     if not Roadmap.objects.for_user(acting_user, "change").filter(pk=roadmap.pk).exists():
@@ -280,10 +294,19 @@ def start_execution(*, roadmap: Roadmap, acting_user) -> SyncResult:
         measure.roadmap = roadmap  # the locked row, with its owner loaded once
     if not measures:
         raise ValidationError("В плане нет мероприятий: исполнять нечего.")
+    fields = ["status", "version", "updated_at"]
+    if reporting_months is not None:
+        if reporting_months not in REPORTING_MONTHS:
+            raise ValidationError("Отчётный период: месяц, квартал, полугодие или год.")
+        roadmap.reporting_months = reporting_months
+        fields.append("reporting_months")
+    if marks_need_acceptance is not None:
+        roadmap.marks_need_acceptance = bool(marks_need_acceptance)
+        fields.append("marks_need_acceptance")
     roadmap.status = RoadmapStatus.EXECUTION
     roadmap.version += 1
     roadmap._history_user = acting_user
-    roadmap.save(update_fields=["status", "version", "updated_at"])
+    roadmap.save(update_fields=fields)
     result = _bring_in_step(measures, acting_user)
     _mark_from_imported_text(roadmap, measures, acting_user)
     recheck(acting_user, "change", roadmap)
@@ -403,7 +426,84 @@ def mark(
     authority) with one state, date and note. The mark waits for the curator when the
     plan's marks need acceptance, otherwise it stands accepted. A repeated submit of the
     same mark (same version seen, same answer) is recorded once. Returns the records."""
+    rows, _ = _apply_mark(
+        _ids(records), acting_user, state, done_on, note, expected_version=expected_version
+    )
+    recheck(acting_user, MARK, *rows)
+    return rows
+
+
+# Evidence sent with one mark of several records is stored once per record (each record's
+# evidence is its own: removing it from one leaves the others); so few records at most.
+MAX_BULK_WITH_FILES = 20
+
+
+@transaction.atomic(durable=True)
+def report(
+    *,
+    records,
+    acting_user,
+    state: str,
+    done_on: datetime.date | None = None,
+    note: str = "",
+    files: Sequence = (),
+    links: Sequence[str] = (),
+    expected_version: int | Mapping[int, int] | None = None,
+) -> list[ExecutionRecord]:
+    """What a school sends from «Мои мероприятия»: a mark (``mark``) with its evidence —
+    files checked by content and links — in one transaction: all of it is recorded, or
+    nothing (a refused file leaves no mark, a refused mark stores no file). A double
+    submit marks once and attaches once. Returns the records."""
+    from .evidence import EvidenceError, check_link, check_upload
+
     ids = _ids(records)
+    files = [f for f in files if f]
+    links = [link.strip() for link in links if link and link.strip()]
+    if files and len(ids) > MAX_BULK_WITH_FILES:
+        raise ValidationError(
+            f"Файлы можно приложить сразу не больше чем к {MAX_BULK_WITH_FILES} отметкам: "
+            "отметьте остальные без файла или частями."
+        )
+    try:
+        checked = [check_upload(f) for f in files]
+        links = [check_link(link) for link in links]
+    except EvidenceError as error:
+        raise ValidationError(error.message) from None
+    rows, changed = _apply_mark(
+        ids, acting_user, state, done_on, note, expected_version=expected_version
+    )
+    stored: list[str] = []
+    added: list[Evidence] = []
+    try:
+        for record in changed:
+            if len(checked) + len(links) + _evidence_count(record) > MAX_EVIDENCE:
+                raise ValidationError(
+                    f"К одной отметке можно приложить не больше {MAX_EVIDENCE} файлов и ссылок."
+                )
+            for upload, facts in zip(files, checked, strict=True):
+                added.append(_store_file(record, acting_user, upload, facts, stored))
+            for url in links:
+                added.append(_store_link(record, acting_user, url))
+        recheck(acting_user, MARK, *rows)
+        if added:
+            recheck(acting_user, "add", *added)
+    except BaseException:
+        _forget_files(stored)
+        raise
+    return rows
+
+
+def _apply_mark(
+    ids: list[int],
+    acting_user,
+    state: str,
+    done_on: datetime.date | None,
+    note: str,
+    *,
+    expected_version=None,
+) -> tuple[list[ExecutionRecord], list[ExecutionRecord]]:
+    """The mark of ``mark`` inside the caller's transaction: (the locked records, those
+    changed — a repeated submit changes nothing)."""
     if state not in MARKS:
         raise ValidationError("Выберите отметку: выполнено, выполнено частично или не выполнено.")
     note = (note or "").strip()
@@ -478,8 +578,7 @@ def mark(
             default_change_reason="Отметка об исполнении",
             default_date=now,
         )
-    recheck(acting_user, MARK, *rows)
-    return rows
+    return rows, changed
 
 
 @transaction.atomic(durable=True)
@@ -580,6 +679,50 @@ def _require_room(record: ExecutionRecord) -> None:
         )
 
 
+def _evidence_count(record: ExecutionRecord) -> int:
+    return Evidence.objects.filter(record=record).count()
+
+
+def _store_file(record, acting_user, uploaded_file, checked, stored: list[str]) -> Evidence:
+    """Save a checked upload under a fresh random name in the private storage and its
+    row; the stored name goes into ``stored`` so that a failure removes the file."""
+    import uuid
+
+    evidence = Evidence(
+        record=record,
+        kind=EvidenceKind.FILE,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=_history_user(acting_user),
+    )
+    evidence._history_user = _history_user(acting_user)
+    uploaded_file.seek(0)
+    evidence.file.save(f"{uuid.uuid4().hex}.{checked.extension}", uploaded_file, save=False)
+    stored.append(evidence.file.name)
+    evidence.save()
+    return evidence
+
+
+def _store_link(record, acting_user, url: str) -> Evidence:
+    evidence = Evidence(
+        record=record, kind=EvidenceKind.LINK, url=url, uploaded_by=_history_user(acting_user)
+    )
+    evidence._history_user = _history_user(acting_user)
+    evidence.save()
+    return evidence
+
+
+def _forget_files(names: list[str]) -> None:
+    """Remove stored files whose rows are rolled back."""
+    from .models import private_storage
+
+    storage = private_storage()
+    for name in names:
+        storage.delete(name)
+
+
 @transaction.atomic(durable=True)
 def evidence_add_file(*, record, acting_user, uploaded_file) -> Evidence:
     """Attach a file to a record: its type is checked by content (``execution.evidence``),
@@ -593,24 +736,12 @@ def evidence_add_file(*, record, acting_user, uploaded_file) -> Evidence:
         raise ValidationError(error.message) from None
     record = _record_for_evidence(record, acting_user)
     _require_room(record)
-    evidence = Evidence(
-        record=record,
-        kind=EvidenceKind.FILE,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=_history_user(acting_user),
-    )
-    evidence._history_user = _history_user(acting_user)
-    uploaded_file.seek(0)
+    stored: list[str] = []
     try:
-        evidence.file.save(checked.stored_name, uploaded_file, save=False)
-        evidence.save()
+        evidence = _store_file(record, acting_user, uploaded_file, checked, stored)
         recheck(acting_user, "add", evidence)
     except BaseException:
-        if evidence.file.name:
-            evidence.file.storage.delete(evidence.file.name)
+        _forget_files(stored)
         raise
     return evidence
 
@@ -627,13 +758,43 @@ def evidence_add_link(*, record, acting_user, url: str) -> Evidence:
         raise ValidationError(error.message) from None
     record = _record_for_evidence(record, acting_user)
     _require_room(record)
-    evidence = Evidence(
-        record=record, kind=EvidenceKind.LINK, url=url, uploaded_by=_history_user(acting_user)
-    )
-    evidence._history_user = _history_user(acting_user)
-    evidence.save()
+    evidence = _store_link(record, acting_user, url)
     recheck(acting_user, "add", evidence)
     return evidence
+
+
+@transaction.atomic(durable=True)
+def evidence_add(*, record, acting_user, files: Sequence = (), links: Sequence[str] = ()):
+    """Attach several files and links to one record at once (the evidence form of a
+    mark already sent): all of them, or none. Returns the new evidence."""
+    from .evidence import EvidenceError, check_link, check_upload
+
+    files = [f for f in files if f]
+    links = [link.strip() for link in links if link and link.strip()]
+    if not files and not links:
+        raise ValidationError("Приложите файл или укажите ссылку.")
+    try:
+        checked = [check_upload(f) for f in files]
+        links = [check_link(link) for link in links]
+    except EvidenceError as error:
+        raise ValidationError(error.message) from None
+    record = _record_for_evidence(record, acting_user)
+    if _evidence_count(record) + len(files) + len(links) > MAX_EVIDENCE:
+        raise ValidationError(
+            f"К одной отметке можно приложить не больше {MAX_EVIDENCE} файлов и ссылок."
+        )
+    stored: list[str] = []
+    try:
+        added = [
+            _store_file(record, acting_user, upload, facts, stored)
+            for upload, facts in zip(files, checked, strict=True)
+        ]
+        added += [_store_link(record, acting_user, url) for url in links]
+        recheck(acting_user, "add", *added)
+    except BaseException:
+        _forget_files(stored)
+        raise
+    return added
 
 
 @transaction.atomic(durable=True)

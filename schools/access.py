@@ -204,6 +204,42 @@ def scope_for(user, perm: str) -> Scope:
     return scope
 
 
+def member_roles(user) -> list[tuple[str, int, int, int | None]]:
+    """The person's active memberships as (role, organisation id, region id, municipality
+    id), from the facts loaded once per request."""
+    if (
+        user is None
+        or isinstance(user, AnonymousUser)
+        or not user.is_authenticated
+        or not user.is_active
+    ):
+        return []
+    return [
+        (role, org_id, region_id, municipality_id)
+        for role, org_id, _kind, region_id, municipality_id in _cache(user).memberships
+    ]
+
+
+def member_organisations(user, perm: str) -> list[int]:
+    """The organisations in which the person holds ``perm`` through their own membership
+    (not through its reach): whose work is "mine" — a deputy's school, a coordinator's
+    authority. In the order of the memberships, each once; no query beyond the cached
+    memberships."""
+    if (
+        user is None
+        or isinstance(user, AnonymousUser)
+        or not user.is_authenticated
+        or not user.is_active
+    ):
+        return []
+    cache = _cache(user)
+    found: list[int] = []
+    for role, org_id, *_ in cache.memberships:
+        if perm in cache.role_perms.get(role, ()) and org_id not in found:
+            found.append(org_id)
+    return found
+
+
 def has_verb(user, perm: str) -> bool:
     """Does the person hold this verb anywhere (for menus; objects still go through scope)."""
     return not scope_for(user, perm).is_empty

@@ -14,8 +14,10 @@ The cast and the objects are built once per module (``matrix_world``); each case
 its own savepoint, rolled back afterwards, so writes of one case never reach the next.
 """
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -25,8 +27,16 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONAS, build_world
-from tests.roadmaps.matrix_rows import prepare as prepare_roadmap_targets
-from tests.roadmaps.matrix_rows import rows as roadmap_rows
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Rows of each app's URLs live beside its tests: every ``tests/<app>/matrix_rows*.py``
+# module gives ``rows(Row)`` and ``prepare(world)`` (creates the objects its rows point
+# at) and may give ``WRITE_URLS`` (its URL names that write, each needing a POST row).
+ROW_MODULES = [
+    importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+    for path in sorted((ROOT / "tests").glob("*/matrix_rows*.py"))
+]
 
 LOGIN = "login"
 TARGETS = ("own", "neighbour", "other")
@@ -248,7 +258,8 @@ MATRIX: dict[str, Row] = {
     ),
 }
 
-MATRIX.update(roadmap_rows(Row))
+for module in ROW_MODULES:
+    MATRIX.update(module.rows(Row))
 
 
 def all_url_names(resolver=None, prefix=""):
@@ -307,6 +318,8 @@ WRITE_URLS = {
     "measure_delete",
     "item_move",
 }
+for module in ROW_MODULES:
+    WRITE_URLS |= set(getattr(module, "WRITE_URLS", ()))
 
 
 def test_every_write_url_is_posted_to():
@@ -330,11 +343,14 @@ def matrix_world(django_db_setup, django_db_blocker):
     savepoint of it (the ``db`` fixture)."""
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
+        # As TestCase's class-wide transaction: services' durable blocks run inside it.
+        atomic._from_testcase = True
         atomic.__enter__()
         try:
             world = build_world()
             other_person(world)
-            prepare_roadmap_targets(world)
+            for module in ROW_MODULES:
+                module.prepare(world)
             # One session per persona, signed in once (not once per case).
             world.sessions = {}
             for persona, user in world.users.items():
@@ -354,7 +370,7 @@ def database_state() -> dict[str, int]:
     tables = sorted(
         {
             model._meta.db_table
-            for app_label in ("schools", "roadmaps", "monitoring", "guardian", "auth")
+            for app_label in ("schools", "roadmaps", "execution", "monitoring", "guardian", "auth")
             for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
             if model._meta.managed and not model._meta.proxy
         }

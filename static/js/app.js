@@ -108,3 +108,40 @@
 
   if (window.htmx) window.htmx.onLoad(decorate);
 })();
+
+// Bulk forms (marks, reviews): the rows' checkboxes belong to a form elsewhere on the page
+// (form="<id>"). The form shows only while something is chosen, with how many; a
+// [data-check-all="<id>"] button chooses every row. Without JavaScript the form is always shown.
+(function () {
+  "use strict";
+  function boxes(id) {
+    return Array.prototype.slice.call(document.querySelectorAll('input[type=checkbox][form="' + id + '"]'));
+  }
+  function refresh(form) {
+    var chosen = boxes(form.id).filter(function (box) { return box.checked; }).length;
+    form.classList.toggle("d-none", chosen === 0);
+    var count = form.querySelector("[data-bulk-count]");
+    if (count) count.textContent = String(chosen);
+  }
+  function bind(root) {
+    if (!root.querySelectorAll) return;
+    root.querySelectorAll("form[data-bulk]").forEach(function (form) { refresh(form); });
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!target.matches || !target.matches("input[type=checkbox][form]")) return;
+    var form = document.getElementById(target.getAttribute("form"));
+    if (form && form.hasAttribute("data-bulk")) refresh(form);
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-check-all]") : null;
+    if (!button) return;
+    var id = button.getAttribute("data-check-all");
+    var all = boxes(id);
+    var check = all.some(function (box) { return !box.checked; });
+    all.forEach(function (box) { box.checked = check; });
+    var form = document.getElementById(id);
+    if (form) refresh(form);
+  });
+  if (window.htmx) window.htmx.onLoad(bind); else bind(document);
+})();
