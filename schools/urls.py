@@ -3,7 +3,7 @@ from django.urls import path
 from . import directory_io, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("me/", views.my_access, name="my_access"),
     path("directory/", views.region_list, name="region_list"),
     path("directory/regions/<id:pk>/", views.region_detail, name="region_detail"),
     path(

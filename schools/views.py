@@ -26,9 +26,11 @@ def _querystring_without_page(request) -> str:
 
 
 @login_required
-def home(request):
+def my_access(request):
+    """«Что я могу делать»: the person's organisations and roles, their verbs and reach,
+    and how much of the directory is within it."""
     summary = selectors.home_summary(request.user)
-    return render(request, "schools/home.html", {"summary": summary})
+    return render(request, "schools/my_access.html", {"summary": summary})
 
 
 @login_required

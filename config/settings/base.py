@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "roadmaps",
     "monitoring",
     "execution",
+    "dashboard",
     "demo",
 ]
 
@@ -69,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "schools.context_processors.navigation",
+                "execution.context_processors.navigation",
             ],
         },
     },
