@@ -14,17 +14,11 @@ class ExecutionConfig(AppConfig):
 
         schedule_changed.connect(records_follow_schedule, dispatch_uid="execution.sync_records")
 
-        # The plan pages show execution, and a school sees the plans it owes work on,
-        # through the hooks roadmaps offers (it never imports this app).
+        # The plan pages show execution, a school sees the plans it owes work on, plan
+        # exports add the marks per organisation when asked (``?execution=1``): through
+        # the hooks roadmaps offers (it never imports this app).
         from roadmaps import extensions
 
         from .extension import EXTENSION
 
         extensions.register(EXTENSION)
-
-        # Plan exports add the marks per organisation when asked (``?execution=1``).
-        from roadmaps.exports import register_columns
-
-        from .exports import OPTION, export_columns
-
-        register_columns(OPTION, export_columns)

@@ -1,6 +1,6 @@
 """What execution adds to a plan's .xlsx and .docx: the marks per organisation.
 
-Registered in ``ExecutionConfig.ready`` with ``roadmaps.exports.register_columns`` under
+Registered in ``ExecutionConfig.ready`` with ``roadmaps.extensions`` (``export_columns``) under
 the option ``execution``: ``/roadmaps/<pk>/export.xlsx?execution=1`` adds a column per
 organisation that owes records, ``…/export.docx?execution=1`` one column «Отметка об
 исполнении» with each organisation's lines. Roadmaps never imports this app; the export

@@ -13,6 +13,8 @@ from django.utils.safestring import mark_safe
 from roadmaps.constants import RoadmapStatus
 from roadmaps.extensions import PlanExtension, PlanPage
 
+from .exports import OPTION as EXPORT_OPTION
+from .exports import export_columns
 from .html import bar_html, progress_html
 from .models import ExecutionRecord
 from .selectors import plan_execution, plans_progress
@@ -97,6 +99,10 @@ def plan_page(request, roadmap, actions):
             f"{bar_html(execution.total, height=12, legend=True)}</div></div>"
         )
     page.buttons.append(("Исполнение", execution_url, "btn-outline-success"))
+    if actions.get("export"):
+        for fmt, label in (("xlsx", "Excel с отметками"), ("docx", "Word с отметками")):
+            url = reverse("roadmap_export", kwargs={"pk": roadmap.pk, "fmt": fmt})
+            page.buttons.append((label, f"{url}?{EXPORT_OPTION}=1", "btn-outline-secondary"))
     return page
 
 
@@ -119,6 +125,8 @@ def overdue_measures(roadmap, today):
 
 EXTENSION = PlanExtension(
     name="execution",
+    export_columns=export_columns,
+    export_option=EXPORT_OPTION,
     visible_plans=visible_plans,
     plan_page=plan_page,
     plan_list=plan_list,

@@ -2,15 +2,14 @@
 gives the same plan (the round trip is tested on every sample).
 
 Other apps may add columns to an export when asked (execution: the marks per
-organisation, ``?execution=1``) through ``register_columns``: roadmaps never imports them
-and only prints what they give (``ExtraColumns``). A signal would hide who answers and in
-what order; a plain list of providers, filled by each app's ``AppConfig.ready``, keeps the
-call explicit and the export unchanged when nothing is registered or asked for."""
+organisation, ``?execution=1``) through the ``export_columns`` hook of
+``roadmaps.extensions``: roadmaps never imports them and only prints what they give
+(``ExtraColumns``); the export is unchanged when nothing is registered or asked for."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from core.cells import escape_cell
@@ -126,27 +125,20 @@ class ExtraColumns:
     organisations: Sequence[OrganisationLines]
 
 
-# ``(roadmap, user) -> ExtraColumns | None``: the columns for this person (only what they
-# may see), in a number of queries that does not depend on the plan's size.
-ColumnsProvider = Callable[[Roadmap, object], ExtraColumns | None]
-_PROVIDERS: dict[str, ColumnsProvider] = {}
-
-
-def register_columns(option: str, provider: ColumnsProvider) -> None:
-    """Register (or replace) the provider of the columns that the query parameter
-    ``option`` asks for (``?execution=1``); called from ``AppConfig.ready``."""
-    _PROVIDERS[option] = provider
-
-
 def extra_columns(roadmap: Roadmap, user, params: Mapping[str, str]) -> list[ExtraColumns]:
-    """The columns the request's parameters ask for (``option=1``), in registration order;
-    unknown options are ignored."""
+    """The columns the request's parameters ask for (``option=1``) from the extensions
+    that offer them (``roadmaps.extensions``), in registration order; unknown options are
+    ignored. Each provider gives only what the person may see, in a number of queries that
+    does not depend on the plan's size."""
+    from .extensions import registered
+
     found = []
-    for option, provider in _PROVIDERS.items():
-        if params.get(option) == "1":
-            columns = provider(roadmap, user)
-            if columns is not None and columns.organisations:
-                found.append(columns)
+    for extension in registered():
+        if extension.export_columns is None or params.get(extension.export_option) != "1":
+            continue
+        columns = extension.export_columns(roadmap, user)
+        if columns is not None and columns.organisations:
+            found.append(columns)
     return found
 
 

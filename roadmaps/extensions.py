@@ -19,6 +19,9 @@ plan_page               ``(request, roadmap, actions) -> PlanPage | None``: a co
 overdue_measures        ``(roadmap, today) -> QuerySet of measure ids | None``: the measures
                         the plan page's «Просрочено» filter lists (None: the document's
                         own rule — a due date passed and no completion mark written).
+export_columns          ``(roadmap, user) -> roadmaps.exports.ExtraColumns | None``: columns
+                        a plan's .xlsx/.docx gains when the request asks for
+                        ``export_option`` (``?execution=1``).
 plan_list               ``(user, roadmaps) -> {plan id: html}``: a cell per plan of a list
                         page (the progress bar), for the plans shown, in a constant number
                         of queries.
@@ -53,6 +56,8 @@ class PlanExtension:
     plan_page: Callable | None = None
     plan_list: Callable | None = None
     overdue_measures: Callable | None = None
+    export_columns: Callable | None = None
+    export_option: str = ""
 
 
 _EXTENSIONS: dict[str, PlanExtension] = {}

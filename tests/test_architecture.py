@@ -487,7 +487,7 @@ def test_schools_never_reaches_into_roadmaps_or_the_demo():
 
 def test_roadmaps_never_imports_execution():
     """Execution builds on plans; plans ask it through hooks it registers
-    (``roadmaps.exports.register_columns``, the ``schedule_changed`` signal)."""
+    (``roadmaps.extensions`` (``export_columns``), the ``schedule_changed`` signal)."""
     offenders = [
         f"{path.relative_to(ROOT)}: {name}"
         for path in (ROOT / "roadmaps").rglob("*.py")

@@ -187,7 +187,7 @@ def roadmap_review(request, pk: int):
 @login_required
 def roadmap_export(request, pk: int, fmt: str):
     """The plan as .xlsx or .docx in the document's layout; ``?execution=1`` adds the
-    marks per organisation (columns registered by other apps: ``exports.register_columns``)."""
+    marks per organisation (columns offered by other apps: ``roadmaps.extensions``)."""
     from django.http import Http404
 
     from .. import exports

@@ -1,5 +1,5 @@
 """Plan exports with the marks per organisation (``?execution=1``: execution.exports
-through roadmaps.exports.register_columns), read back as a person opens them."""
+through roadmaps.extensions (export_columns)), read back as a person opens them."""
 
 import datetime
 import io
