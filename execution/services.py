@@ -340,6 +340,30 @@ def records_follow_schedule(sender, *, measure_ids, **kwargs) -> None:
     sync_records(measure_ids=measure_ids)
 
 
+def records_follow_school_flags(sender, *, organisation_ids, **kwargs) -> None:
+    """Receiver of ``schools.signals.school_flags_changed``: a school became or stopped
+    being ШНОР, so the measures assigned to «все ШНОР» of its municipality, in plans in
+    execution, are owed by another set of schools (marked records stay)."""
+    from schools.models import Organisation
+
+    municipalities = set(
+        Organisation.objects.filter(pk__in=organisation_ids, municipality__isnull=False)
+        .order_by()
+        .values_list("municipality_id", flat=True)
+    )
+    if not municipalities:
+        return
+    ids = list(
+        Measure._base_manager.filter(
+            assignment_mode=AssignmentMode.LOW_RESULTS,
+            roadmap__status=RoadmapStatus.EXECUTION,
+            roadmap__owner__municipality_id__in=municipalities,
+        ).values_list("pk", flat=True)
+    )
+    if ids:
+        sync_records(measure_ids=ids)
+
+
 # --- Marks and reviews --------------------------------------------------------------------
 
 

@@ -176,6 +176,14 @@ class Organisation(models.Model):
             labels.append(f"Школа роста ({years})")
         return labels
 
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        # What the flags were when loaded: ``schools.signals`` tells the apps that derive
+        # rows from them (execution: the records of «все ШНОР» measures) when they change.
+        instance._loaded_flags = instance.__dict__.get("is_low_results")
+        return instance
+
     def clean(self) -> None:
         errors = {}
         if (

@@ -304,3 +304,29 @@ def test_an_approved_plan_starts_execution_too(world, coordinator):
     assert result.created == 1
     assert [r[0] for r in rows(measure)] == [world.school.short_name]
     assert Roadmap.objects.get(pk=plan.pk).status == RoadmapStatus.EXECUTION
+
+
+def test_records_of_all_low_results_follow_the_school_flag(world, coordinator):
+    """A school that becomes ШНОР owes the «все ШНОР» measures of plans in execution; one
+    that stops owes them no more, unless it already marked something (kept)."""
+    from schools.services import organisation_update
+
+    _, measure = plan_with(world, coordinator, "март 2020", AssignmentMode.LOW_RESULTS)
+    owed = lambda: set(  # noqa: E731
+        ExecutionRecord.objects.filter(measure=measure).values_list("organisation_id", flat=True)
+    )
+    assert owed() == {world.school.pk}
+    organisation_update(
+        organisation=world.second_school, acting_user=coordinator, data={"is_low_results": True}
+    )
+    assert owed() == {world.school.pk, world.second_school.pk}
+    second = ExecutionRecord.objects.get(measure=measure, organisation=world.second_school)
+    execution.mark(records=[second], acting_user=coordinator, state=MarkState.DONE)
+    for school in (world.school, world.second_school):
+        organisation_update(
+            organisation=school, acting_user=coordinator, data={"is_low_results": False}
+        )
+    # The first school's unmarked record went; the second's marked one stays; with no ШНОР
+    # left, the plan's owner owes the measure (as for a measure assigned to nobody).
+    assert owed() == {world.second_school.pk, world.authority.pk}
+    assert ExecutionRecord.objects.get(measure=measure, organisation=world.second_school) == second
