@@ -7,10 +7,10 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import Signal, receiver
 
 from .models import Membership, Organisation
-
-school_flags_changed = Signal()
 from .roles import sync_role_groups
 from .services import user_sync_groups
+
+school_flags_changed = Signal()
 
 
 @receiver(post_migrate)
@@ -30,7 +30,7 @@ def _flags_changed(sender, instance, created, **kwargs):
     # Whichever path saved it (the card, the directory import, admin): a school that became
     # or stopped being ШНОР changes who owes the measures assigned to «все ШНОР».
     loaded = getattr(instance, "_loaded_flags", None)
-    if created or loaded is None or loaded != instance.is_low_results:
-        if not created or instance.is_low_results:
-            school_flags_changed.send(sender=Organisation, organisation_ids=[instance.pk])
+    changed = loaded is None or loaded != instance.is_low_results
+    if (created and instance.is_low_results) or (not created and changed):
+        school_flags_changed.send(sender=Organisation, organisation_ids=[instance.pk])
     instance._loaded_flags = instance.is_low_results
