@@ -361,6 +361,35 @@ USERS = [
         "МОБУ СОШ № 3",
         Role.SCHOOL_DEPUTY,
     ),
+    # The deputies of the other schools of the demo plan in execution: their marks wait
+    # for the methodologist (СОШ № 5, ООШ № 12) or the coordinator (СОШ № 8).
+    DemoUser(
+        "deputy5",
+        "Руденко",
+        "Марина",
+        "Алексеевна",
+        "Заместитель директора по УВР",
+        "МОБУ СОШ № 5",
+        Role.SCHOOL_DEPUTY,
+    ),
+    DemoUser(
+        "deputy8",
+        "Бондаренко",
+        "Игорь",
+        "Владимирович",
+        "Заместитель директора по УВР",
+        "МОБУ СОШ № 8",
+        Role.SCHOOL_DEPUTY,
+    ),
+    DemoUser(
+        "deputy12",
+        "Шевченко",
+        "Галина",
+        "Петровна",
+        "Заместитель директора по УВР",
+        "МОБУ ООШ № 12",
+        Role.SCHOOL_DEPUTY,
+    ),
     DemoUser(
         "admin",
         "Ткаченко",

@@ -1,21 +1,28 @@
-"""``seed_demo``: the whole demo world, in one transaction, idempotent."""
+"""``seed_demo``: the whole demo world, idempotent.
+
+The directory and the sample plans are written in one transaction. The execution demo
+follows step by step through the services (each owns a durable transaction, which cannot
+nest in the seed's); every step checks first whether it was done (``demo.execution``)."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
+from execution.models import ExecutionRecord
 from roadmaps.models import Roadmap
 from schools.models import Municipality, Organisation, Region, User
 
 from .directory import seed_directory
+from .execution import seed_execution
 from .plans import seed_plans
 
 
-@transaction.atomic
 def seed_demo() -> dict[str, int]:
     """Create or update the demo world; returns counts of what is there."""
-    by_short = seed_directory()
-    seed_plans(by_short)
+    with transaction.atomic():
+        by_short = seed_directory()
+        seed_plans(by_short)
+    seed_execution(by_short)
     return {
         "regions": Region.objects.count(),
         "municipalities": Municipality.objects.count(),
@@ -23,4 +30,5 @@ def seed_demo() -> dict[str, int]:
         "schools": Organisation.objects.schools().count(),
         "users": User.objects.count(),
         "plans": Roadmap.objects.count(),
+        "execution records": ExecutionRecord.objects.count(),
     }

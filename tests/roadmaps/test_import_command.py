@@ -84,7 +84,8 @@ def test_demo_imports_the_samples_and_grants_the_partner_one_plan(db):
 
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)
-    assert Roadmap.objects.count() == 3
+    assert Roadmap.objects.filter(imports__isnull=False).distinct().count() == 3
+    assert RoadmapImport.objects.count() == 3
     partner = User.objects.get(username="partner")
     network = "Дорожная карта деятельности МБУ «Центр развития образования»"
     assert [r.title[: len(network)] for r in Roadmap.objects.for_user(partner, "view")] == [network]

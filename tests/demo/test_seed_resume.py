@@ -1,0 +1,75 @@
+"""An interrupted ``seed_demo`` is finished by the next run: the execution demo is played
+one service call at a time, outside one transaction, and every step checks whether it
+was done."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from core.timezones import zone
+from demo import execution as replay
+from demo import scenario
+from execution.models import Evidence, ExecutionRecord
+from roadmaps.constants import RoadmapStatus
+from roadmaps.models import Measure, Roadmap
+from schools.models import Organisation
+
+
+class Interrupted(Exception):
+    pass
+
+
+def failing_after(monkeypatch, module, name: str, calls: int) -> None:
+    """Make ``module.name`` fail on its ``calls``-th call, once."""
+    real = getattr(module, name)
+    count = 0
+
+    def wrapper(*args, **kwargs):
+        nonlocal count
+        count += 1
+        if count == calls:
+            raise Interrupted
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+
+
+def seed() -> None:
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_an_interrupted_seed_is_finished_by_the_next_run(db, monkeypatch):
+    with monkeypatch.context() as patch:
+        # The closed plan is written first: stop in the middle of its measures.
+        failing_after(patch, replay.roadmap_services, "measure_create", 4)
+        with pytest.raises(Interrupted):
+            seed()
+    assert Measure.objects.filter(roadmap__title__startswith=scenario.CLOSED_TITLE).count() == 3
+    with monkeypatch.context() as patch:
+        # Then stop in the middle of the marks, reviews and evidence.
+        failing_after(patch, replay, "_apply", 70)
+        with pytest.raises(Interrupted):
+            seed()
+    seed()
+
+    owner = Organisation.objects.get(short_name=scenario.OWNER)
+    plans = scenario.plans(replay.reference_day(owner), zone(owner.region))
+    decided = attached = 0
+    for plan in plans:
+        for script in plan.records:
+            for step in script.steps:
+                if isinstance(step, scenario.Attach):
+                    attached += 1
+                else:
+                    decided += 1
+    assert (
+        ExecutionRecord.history.filter(history_type="~", history_user__isnull=False).count()
+        == decided
+    )
+    assert Evidence.objects.count() == attached
+    for plan in plans:
+        roadmap = Roadmap.objects.get(title__startswith=plan.title_start)
+        assert roadmap.measures.count() == sum(len(s.measures) for s in plan.sections)
+    closed = Roadmap.objects.get(title__startswith=scenario.CLOSED_TITLE)
+    assert closed.status == RoadmapStatus.CLOSED
