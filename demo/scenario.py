@@ -577,7 +577,6 @@ def current_plan(today: Date, zone: datetime.tzinfo) -> PlanScript:
                 "Курсы ИРО КК для учителей математики перенесены на следующий квартал; заявка "
                 "на обучение 3 педагогов подана.",
             ),
-            Review(clock(ago(36), 10, 15), True),
         ),
         # 3.2 (по отдельному плану) stays without a date, 4.1 is due this week, 4.2 later.
         *tutoring_reports(S3),
@@ -660,7 +659,6 @@ def current_plan(today: Date, zone: datetime.tzinfo) -> PlanScript:
                 None,
                 "Школа-лидер не подтвердила участие; вопрос вынесен на совещание в УО.",
             ),
-            Review(clock(ago(27), 12, 0), True),
         ),
         _record(
             "2.1.", S8, Mark(clock(ago(14), 12, 40), "done", ago(16), "Протокол педсовета № 3.")
@@ -843,7 +841,6 @@ def closed_plan(today: Date, zone: datetime.tzinfo) -> PlanScript:
                         None,
                         "Педагоги не направлены: семинары совпали с ВПР.",
                     ),
-                    Review(clock(due + 2 * DAY, 15), True),
                 )
             elif (school, number) == (S8, "2.3."):
                 steps = _done_and_accepted(

@@ -573,7 +573,11 @@ def _apply_mark(
         record.note = note
         record.marked_by = _history_user(acting_user)
         record.marked_at = now
-        if roadmap.marks_need_acceptance:
+        if state == MarkState.NOT_DONE:
+            # «Не выполнено» is bad news already: nothing for a curator to accept.
+            record.review = ReviewState.NONE
+            record.reviewed_by, record.reviewed_at = None, None
+        elif roadmap.marks_need_acceptance:
             record.review = ReviewState.WAITING
             record.reviewed_by, record.reviewed_at = None, None
         else:

@@ -334,3 +334,13 @@ def test_an_organisation_page_lists_its_rows(world, live, login):
     response = client.get(reverse("organisation_execution", args=[world.school.pk]))
     assert response.status_code == 200
     assert "Семинар для заместителей директоров" in response.content.decode()
+
+
+def test_a_not_done_mark_does_not_wait_for_the_curator(world, live, login):
+    client = login(world.user("school_deputy"))
+    record = live.record(live.overdue, world.school)
+    client.post(
+        reverse("record_mark", args=[record.pk]), {"state": "not_done", "note": "Перенесено"}
+    )
+    record.refresh_from_db()
+    assert (record.state, record.review) == (MarkState.NOT_DONE, ReviewState.NONE)
