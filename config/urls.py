@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from core.converters import IdConverter
+from roadmaps.views.workflow import public_roadmap
 
 # <id:pk> in every URL with an object id: 1–19 digits within the 64-bit range, else 404.
 register_converter(IdConverter, "id")
@@ -14,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("schools.urls_auth")),
     path("admin/", admin.site.urls),
     path("roadmaps/", include("roadmaps.urls")),
+    # The public page of a published plan revision: no login (roadmaps.views.workflow).
+    path("public/<str:token>/", public_roadmap, name="public_roadmap"),
     path("", include("execution.urls")),
     path("", include("dashboard.urls")),
     path("", include("schools.urls")),

@@ -307,10 +307,73 @@ def start_execution(
     roadmap.version += 1
     roadmap._history_user = acting_user
     roadmap.save(update_fields=fields)
+    previous = _take_over_previous(roadmap, measures, acting_user)
     result = _bring_in_step(measures, acting_user)
     _mark_from_imported_text(roadmap, measures, acting_user)
     recheck(acting_user, "change", roadmap)
+    if previous is not None:
+        recheck(acting_user, "change", previous)
     return result
+
+
+def _take_over_previous(roadmap: Roadmap, measures: Sequence[Measure], acting_user):
+    """A correction entering execution continues the revision it corrects: the records of
+    the earlier revision's measures move to the measures copied from them (lineage), each
+    to the window at the same place in the new schedule (or, if the schedule has no such
+    place, keeping its dates without a window); ``_bring_in_step`` then adds and re-dates
+    what the new schedules need and drops what nobody marked. Records of measures the
+    correction removed stay with the earlier revision, which is replaced. Returns it, or
+    None when there is nothing to take over."""
+    from roadmaps.constants import PlanEventKind
+    from roadmaps.models import PlanEvent
+
+    previous = roadmap.previous_revision
+    if previous is None or previous.status != RoadmapStatus.EXECUTION:
+        return None
+    previous = Roadmap.objects.select_for_update().get(pk=previous.pk)
+    new_of = {m.origin_id: m.pk for m in measures if m.origin_id}
+    if new_of:
+        positions = dict(
+            MeasureWindow._base_manager.filter(measure_id__in=list(new_of)).values_list(
+                "pk", "position"
+            )
+        )
+        new_windows = {
+            (measure_id, position): pk
+            for pk, measure_id, position in MeasureWindow._base_manager.filter(
+                measure_id__in=list(new_of.values()), schedule_changed=False
+            ).values_list("pk", "measure_id", "position")
+        }
+        records = list(
+            ExecutionRecord._base_manager.select_for_update()
+            .filter(measure_id__in=list(new_of))
+            .order_by("pk")
+        )
+        for record in records:
+            record.measure_id = new_of[record.measure_id]
+            if record.window_id is not None:
+                record.window_id = new_windows.get(
+                    (record.measure_id, positions.get(record.window_id))
+                )
+            record.version += 1
+        if records:
+            bulk_update_with_history(
+                records,
+                ExecutionRecord,
+                ["measure", "window", "version"],
+                batch_size=BATCH_SIZE,
+                default_user=_history_user(acting_user),
+                default_change_reason=f"Перенесено в редакцию {roadmap.revision}",
+            )
+    previous.status = RoadmapStatus.REPLACED
+    previous.version += 1
+    previous._history_user = _history_user(acting_user)
+    previous._change_reason = f"Заменён редакцией {roadmap.revision}"
+    previous.save(update_fields=["status", "version", "updated_at"])
+    PlanEvent.objects.create(
+        roadmap=previous, kind=PlanEventKind.REPLACED, actor=_history_user(acting_user)
+    )
+    return previous
 
 
 @transaction.atomic

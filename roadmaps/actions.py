@@ -50,7 +50,9 @@ PLAN_ACTIONS = (
 )
 
 
-def plan_actions(user, roadmap: Roadmap, *, visible: bool = False) -> dict[str, bool]:
+def plan_actions(
+    user, roadmap: Roadmap, *, visible: bool = False, grants: set[str] | None = None
+) -> dict[str, bool]:
     """The buttons of the plan page this person may use on this plan (see the table).
 
     Decided from the person's scopes (loaded once per request) and the plan's owner, by
@@ -65,7 +67,8 @@ def plan_actions(user, roadmap: Roadmap, *, visible: bool = False) -> dict[str, 
         "municipality_id": owner.municipality_id,
         "organisation_id": owner.pk,
     }
-    grants = object_grants(user, roadmap)
+    if grants is None:
+        grants = object_grants(user, roadmap)
 
     def may(verb: str) -> bool:
         return verb in grants or scope_for(user, verb).contains(**where)

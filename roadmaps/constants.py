@@ -13,11 +13,32 @@ class RoadmapLevel(models.TextChoices):
 
 
 class RoadmapStatus(models.TextChoices):
+    """The plan's life (``roadmaps.workflow`` holds the transitions between them)."""
+
     DRAFT = "draft", "Черновик"
     CONCURRENCE = "agreement", "На согласовании"  # stored value kept from before the rename
     APPROVED = "approved", "Утверждён"
     EXECUTION = "execution", "Исполняется"
     CLOSED = "closed", "Закрыт"
+    # An approved revision whose correction was approved (and, if it was executed, whose
+    # execution moved to the correction): readable, printable, no longer in force.
+    REPLACED = "replaced", "Заменён новой редакцией"
+
+
+class PlanEventKind(models.TextChoices):
+    """A step of a plan's life, as its timeline shows it."""
+
+    SUBMITTED = "submitted", "Отправлен на согласование"
+    WITHDRAWN = "withdrawn", "Отозван с согласования"
+    AGREED = "agreed", "Согласован"
+    RETURNED = "returned", "Возвращён с замечаниями"
+    APPROVED = "approved", "Утверждён"
+    REJECTED = "rejected", "Возвращён на доработку при утверждении"
+    CLOSED = "closed", "Закрыт"
+    CORRECTION = "correction", "Начата корректировка"
+    REPLACED = "replaced", "Заменён новой редакцией"
+    PUBLISHED = "published", "Опубликован"
+    UNPUBLISHED = "unpublished", "Публикация снята"
 
 
 class ConcurrenceStatus(models.TextChoices):

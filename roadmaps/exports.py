@@ -16,10 +16,10 @@ from core.cells import escape_cell
 from core.text import clean_text
 
 from . import selectors
-from .constants import RoadmapStatus
 from .importing.columns import LABELS
 from .importing.header import DOCUMENT_STAMP_LABEL, DRAFT_MARK, PERIOD_LABEL
 from .models import Roadmap
+from .workflow import APPROVED_STATES
 
 
 def _text(value) -> str:
@@ -32,9 +32,7 @@ def _text(value) -> str:
 # The approval block of a plan that is not approved yet is the document's, not an approval:
 # the export says «ПРОЕКТ» and shows the block, muted, under «Гриф утверждения в документе:»
 # (as the plan page does). Read back by the importer, both lines are recognised and skipped.
-APPROVED_STATUSES = frozenset(
-    {RoadmapStatus.APPROVED, RoadmapStatus.EXECUTION, RoadmapStatus.CLOSED}
-)
+APPROVED_STATUSES = APPROVED_STATES
 NORMAL, MARK, MUTED = "normal", "mark", "muted"
 MUTED_RGB = "595959"
 

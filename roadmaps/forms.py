@@ -231,3 +231,79 @@ class SchoolsForm(BootstrapMixin, forms.Form):
         self.fields["schools"].queryset = (
             Organisation.objects.for_user(user, "view").schools().order_by("short_name")
         )
+
+
+# --- The plan's life ----------------------------------------------------------------------
+
+
+class SubmitForm(BootstrapMixin, forms.Form):
+    """«Отправить на согласование»: the parties asked, from the candidates the service
+    allows (``services.agreement_candidates``)."""
+
+    organisations = forms.ModelMultipleChoiceField(
+        label="Кого просить согласовать",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Ни одной — план сразу уйдёт на утверждение.",
+    )
+    comment = forms.CharField(
+        label="Сопроводительный комментарий",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = Organisation.objects.filter(
+            pk__in=[org.pk for org in candidates]
+        ).order_by("municipality__name", "short_name")
+        self.candidates = candidates
+
+
+class AnswerForm(BootstrapMixin, forms.Form):
+    """A party's answer: agree, or return with remarks."""
+
+    decision = forms.ChoiceField(choices=[("agree", "Согласовать"), ("return", "Вернуть")])
+    comment = forms.CharField(label="Замечания", required=False, max_length=5000)
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[org.pk for org in organisations]
+        )
+
+
+class ApproveForm(BootstrapMixin, forms.Form):
+    """«Утвердить»: the date, the order, the approver's position as the stamp will say."""
+
+    approval_date = forms.DateField(label="Дата утверждения", widget=DATE_WIDGET)
+    order_number = forms.CharField(label="Номер приказа", max_length=100)
+    order_date = forms.DateField(
+        label="Дата приказа",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Если пусто — дата утверждения.",
+    )
+    position = forms.CharField(label="Должность утверждающего", required=False, max_length=500)
+    comment = forms.CharField(
+        label="Комментарий",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RemarksForm(BootstrapMixin, forms.Form):
+    """A comment with a step (required to send a plan back)."""
+
+    comment = forms.CharField(
+        label="Комментарий",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -22,6 +22,7 @@ from .constants import (
     DEFAULT_COLUMNS,
     AssignmentMode,
     ConcurrenceStatus,
+    PlanEventKind,
     RoadmapLevel,
     RoadmapStatus,
     ScheduleKind,
@@ -92,6 +93,16 @@ class Roadmap(models.Model):
         blank=True,
         related_name="next_revision",
     )
+    # The first revision of the family (empty on the first itself): every revision of a
+    # plan in one query.
+    first_revision = models.ForeignKey(
+        "self",
+        verbose_name="первая редакция",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="later_revisions",
+    )
     template = models.ForeignKey(
         "self",
         verbose_name="шаблон",
@@ -119,6 +130,27 @@ class Roadmap(models.Model):
         default=3,
     )
     marks_need_acceptance = models.BooleanField("отметки принимает куратор", default=True)
+    # The workflow (roadmaps.workflow): who sent the plan for agreement and who approved it
+    # in this product. The approval block above is what the document says (an imported
+    # stamp, or the one an approval here wrote).
+    submitted_at = models.DateTimeField("отправлен на согласование", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто отправил на согласование",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("утверждён в системе", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто утвердил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     version = models.PositiveIntegerField("версия записи", default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -386,6 +418,19 @@ class PlanConcurrence(models.Model):
     )
     comment = CleanTextField("замечания", blank=True)
     order = models.PositiveIntegerField("порядок", default=0)
+    # Asked in the current round of agreement (rows read from a document and not asked are
+    # what the document says; the sender confirms which organisations are asked).
+    requested = models.BooleanField("запрошено согласование", default=False)
+    requested_at = models.DateTimeField("когда запрошено", null=True, blank=True)
+    answered_at = models.DateTimeField("когда ответили", null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто ответил",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = RoadmapPartQuerySet.as_manager()
     history = HistoricalRecords()
@@ -397,6 +442,83 @@ class PlanConcurrence(models.Model):
 
     def __str__(self) -> str:
         return self.organisation_text or str(self.organisation or "")
+
+
+class PlanEvent(models.Model):
+    """One step of a plan's life (sent, agreed, returned, approved, corrected,
+    published…): who, when, with what comment, for which party. The plan's history keeps
+    the fields; this is the timeline a person reads."""
+
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name="план", on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField("событие", max_length=20, choices=PlanEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="от имени организации",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField("когда", auto_now_add=True)
+    comment = CleanTextField("комментарий", blank=True)
+
+    objects = RoadmapPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "событие плана"
+        verbose_name_plural = "события плана"
+        ordering = ["roadmap", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%d.%m.%Y}"
+
+
+class PublicLink(models.Model):
+    """A public read-only page of an approved revision, to be linked from the school's
+    site (the law asks schools to publish their plans): no login, nothing else of the
+    tenant visible, withdrawable."""
+
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name="план", on_delete=models.CASCADE, related_name="public_links"
+    )
+    token = models.CharField("ключ ссылки", max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто опубликовал",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("опубликовано", auto_now_add=True)
+    withdrawn_at = models.DateTimeField("публикация снята", null=True, blank=True)
+
+    objects = RoadmapPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "публикация плана"
+        verbose_name_plural = "публикации планов"
+        ordering = ["roadmap", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roadmap"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_live_public_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.roadmap} ({self.created_at:%d.%m.%Y})"
 
 
 class RoadmapUserObjectPermission(UserObjectPermissionBase):

@@ -3,9 +3,10 @@ on the plan."""
 
 from django.db.models import Q
 
-from schools.access import ScopedQuerySet, permission_name, scope_for
+from schools.access import ScopedQuerySet, member_organisations, permission_name, scope_for
 
 VIEW_VERB = "roadmaps.view_roadmap"
+AGREE_VERB = "roadmaps.agree_roadmap"
 
 
 class RoadmapQuerySet(ScopedQuerySet):
@@ -15,9 +16,10 @@ class RoadmapQuerySet(ScopedQuerySet):
     grant_model_name = "roadmaps.RoadmapUserObjectPermission"
 
     def for_user(self, user, action: str = "view"):
-        """The plans of the person's reach and grants; for viewing, also the plans that
-        assign work to the person's organisation (``roadmaps.extensions``: a school's
-        deputy reads the municipal plan whose measures the school executes)."""
+        """The plans of the person's reach and grants; for viewing, also the plans their
+        organisation is asked to agree, and the plans that assign work to their
+        organisation (``roadmaps.extensions``: a school's deputy reads the municipal plan
+        whose measures the school executes)."""
         if permission_name(self.model, action) != VIEW_VERB:
             return self.reached_by(user, action)
         if user is None or not user.is_authenticated or not user.is_active:
@@ -28,6 +30,16 @@ class RoadmapQuerySet(ScopedQuerySet):
         from .extensions import extra_visible_plans
 
         q = self.scope_q(scope, action) | self.grants_q(user, VIEW_VERB)
+        # An organisation asked to agree a plan sees it (its head and coordinator).
+        asked = member_organisations(user, AGREE_VERB)
+        if asked:
+            from .models import PlanConcurrence
+
+            q |= Q(
+                pk__in=PlanConcurrence.objects.filter(requested=True, organisation_id__in=asked)
+                .order_by()
+                .values("roadmap_id")
+            )
         for subquery in extra_visible_plans(user):
             q |= Q(pk__in=subquery)
         return self.filter(q)

@@ -15,7 +15,8 @@ from core import history
 from core.timezones import today_in
 from schools.access import allowed_ids
 
-from .constants import LABELS, ScheduleKind
+from . import workflow
+from .constants import LABELS, ConcurrenceStatus, RoadmapStatus, ScheduleKind
 from .models import Measure, MeasureWindow, Roadmap, Section
 
 
@@ -465,3 +466,122 @@ def plan_row(
         )
         return _measure_row(obj, depth, dates)
     return Row(kind, obj, depth)
+
+
+# --- The plan's life: agreement, approval, revisions, publication -------------------------
+
+
+@dataclass
+class WorkflowPanel:
+    """What the plan page shows of the plan's life and which steps the person may take."""
+
+    steps: dict
+    concurrences: list  # every «СОГЛАСОВАНО» row: asked parties and the document's own
+    asked: list
+    answering: list  # asked parties this person may answer for, still waiting
+    events: list
+    revisions: list  # the family, oldest first
+    next_revision: Roadmap | None
+    current: Roadmap | None  # the revision in force (approved, in execution, closed)
+    public_link: object | None
+
+    @property
+    def all_agreed(self) -> bool:
+        return not workflow.pending(self.asked)
+
+    @property
+    def document_rows(self) -> list:
+        return [row for row in self.concurrences if not row.requested]
+
+
+def workflow_panel(user, roadmap: Roadmap, grants: set[str]) -> WorkflowPanel:
+    """The plan's parties, timeline, revisions and live public link, and the steps this
+    person may take (``roadmaps.workflow.available``). Queries: the parties, the
+    timeline, the family of revisions, the public link (4)."""
+    from .models import PlanConcurrence, PlanEvent, PublicLink
+
+    concurrences = list(
+        PlanConcurrence.objects.filter(roadmap=roadmap)
+        .select_related("organisation", "answered_by")
+        .order_by("order", "pk")
+    )
+    asked = [row for row in concurrences if row.requested]
+    events = list(
+        PlanEvent.objects.filter(roadmap=roadmap)
+        .select_related("actor", "organisation")
+        .order_by("at", "pk")
+    )
+    root = roadmap.first_revision_id or roadmap.pk
+    revisions = list(
+        Roadmap.objects.filter(Q(pk=root) | Q(first_revision_id=root))
+        .only("pk", "revision", "status", "previous_revision_id", "approved_at", "approval_date")
+        .order_by("revision")
+    )
+    next_revision = next((r for r in revisions if r.previous_revision_id == roadmap.pk), None)
+    in_force = [
+        r for r in revisions if r.status in workflow.APPROVED_STATES - {RoadmapStatus.REPLACED}
+    ]
+    current = in_force[-1] if in_force else None
+    public_link = (
+        PublicLink.objects.filter(roadmap=roadmap, withdrawn_at__isnull=True).first()
+        if roadmap.status in workflow.APPROVED_STATES
+        else None
+    )
+    steps = workflow.available(
+        user, roadmap, concurrences=concurrences, next_revision=next_revision, grants=grants
+    )
+    answering = [
+        row
+        for row in workflow.answering_organisations(user, roadmap, concurrences, grants)
+        if row.status == ConcurrenceStatus.PENDING
+    ]
+    return WorkflowPanel(
+        steps=steps,
+        concurrences=concurrences,
+        asked=asked,
+        answering=answering if roadmap.status == RoadmapStatus.CONCURRENCE else [],
+        events=events,
+        revisions=revisions,
+        next_revision=next_revision,
+        current=current,
+        public_link=public_link,
+    )
+
+
+def revision_family(user, roadmap: Roadmap) -> list[Roadmap]:
+    """The revisions of the plan the person sees, oldest first (one query)."""
+    root = roadmap.first_revision_id or roadmap.pk
+    return list(
+        Roadmap.objects.for_user(user, "view")
+        .filter(Q(pk=root) | Q(first_revision_id=root))
+        .order_by("revision")
+    )
+
+
+def published_link(token: str):
+    """The live public link of this token to an approved revision, or None. The one read
+    that is not scoped by a person: a published plan is public by its authors' decision."""
+    from .models import PublicLink
+
+    if not token or len(token) > 64:
+        return None
+    link = (
+        PublicLink.objects.filter(token=token, withdrawn_at__isnull=True)
+        .select_related("roadmap__owner")
+        .first()
+    )
+    if link is None or link.roadmap.status not in workflow.APPROVED_STATES:
+        return None
+    return link
+
+
+def printed_concurrences(roadmap: Roadmap) -> list:
+    """The «СОГЛАСОВАНО» blocks the document prints: the parties that agreed here when the
+    plan went through agreement in this product, else those its document had."""
+    from .models import PlanConcurrence
+
+    rows = list(PlanConcurrence.objects.filter(roadmap=roadmap).order_by("order", "pk"))
+    asked = [row for row in rows if row.requested]
+    if asked:
+        return [row for row in asked if row.status == ConcurrenceStatus.AGREED]
+    return rows

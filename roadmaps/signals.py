@@ -4,8 +4,14 @@ imports the apps that listen).
 ``schedule_changed`` — the windows or the assignment of some measures changed; sent
 inside the writing transaction with ``measure_ids`` (a list of ids). The execution app
 keeps its records in step (``execution.services.sync_records``).
+
+``plan_event`` — a step of a plan's life was taken (``roadmaps.services.workflow``); sent
+inside the writing transaction with ``event`` (the PlanEvent), ``recipients`` (ids of the
+people who act next or should know), ``text`` and ``url`` (where they act). The
+notifications app turns it into notifications and digest lines.
 """
 
 from django.dispatch import Signal
 
 schedule_changed = Signal()
+plan_event = Signal()

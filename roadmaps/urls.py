@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .importing import views as imports
-from .views import measures, moves, plans, sections, templates
+from .views import measures, moves, plans, sections, templates, workflow
 
 urlpatterns = [
     path("", plans.roadmap_list, name="roadmap_list"),
@@ -31,4 +31,16 @@ urlpatterns = [
     path("measures/<id:pk>/schedule/", measures.measure_schedule, name="measure_schedule"),
     path("measures/<id:pk>/history/", measures.measure_history, name="measure_history"),
     path("measures/<id:pk>/assign/", measures.measure_assign, name="measure_assign"),
+]
+
+urlpatterns += [
+    path("<id:pk>/submit/", workflow.roadmap_submit, name="roadmap_submit"),
+    path("<id:pk>/withdraw/", workflow.roadmap_withdraw, name="roadmap_withdraw"),
+    path("<id:pk>/answer/", workflow.roadmap_answer, name="roadmap_answer"),
+    path("<id:pk>/approve/", workflow.roadmap_approve, name="roadmap_approve"),
+    path("<id:pk>/reject/", workflow.roadmap_reject, name="roadmap_reject"),
+    path("<id:pk>/close/", workflow.roadmap_close, name="roadmap_close"),
+    path("<id:pk>/correct/", workflow.roadmap_correct, name="roadmap_correct"),
+    path("<id:pk>/publish/", workflow.roadmap_publish, name="roadmap_publish"),
+    path("<id:pk>/compare/", workflow.roadmap_compare, name="roadmap_compare"),
 ]

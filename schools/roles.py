@@ -35,6 +35,11 @@ EXECUTION_VIEW = "execution.view_executionrecord"
 EXECUTION_MARK = "execution.mark_executionrecord"
 EXECUTION_REVIEW = "execution.review_executionrecord"
 
+# A municipality's reminder settings (the notifications app): those who run or watch the
+# municipality see them, its coordinator changes them.
+REMINDERS_VIEW = "notifications.view_remindersettings"
+REMINDERS_CHANGE = "notifications.change_remindersettings"
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGIONAL_COORDINATOR: [
         *VIEW_DIRECTORY,
@@ -42,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "roadmaps.view_roadmap",
         "roadmaps.export_roadmap",
         EXECUTION_VIEW,
+        REMINDERS_VIEW,
     ],
     Role.MUNICIPAL_COORDINATOR: [
         *VIEW_DIRECTORY,
@@ -53,9 +59,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "schools.import_directory",
         "schools.export_directory",
         *ROADMAP_EDIT,
+        "roadmaps.agree_roadmap",
         EXECUTION_VIEW,
         EXECUTION_MARK,
         EXECUTION_REVIEW,
+        REMINDERS_VIEW,
+        REMINDERS_CHANGE,
     ],
     Role.METHODOLOGIST: [
         *VIEW_DIRECTORY,
@@ -63,15 +72,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ROADMAP_EDIT,
         EXECUTION_VIEW,
         EXECUTION_MARK,
+        REMINDERS_VIEW,
     ],
     Role.HEAD: [
         *VIEW_DIRECTORY,
         "schools.change_organisation",
         "schools.export_directory",
         "roadmaps.view_roadmap",
+        "roadmaps.agree_roadmap",
         "roadmaps.approve_roadmap",
         "roadmaps.export_roadmap",
         EXECUTION_VIEW,
+        REMINDERS_VIEW,
     ],
     Role.SCHOOL_DIRECTOR: [
         *VIEW_DIRECTORY,
@@ -113,6 +125,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "schools.export_directory",
         "roadmaps.view_roadmap",
         EXECUTION_VIEW,
+        REMINDERS_VIEW,
     ],
 }
 
@@ -203,6 +216,11 @@ def role_reach(role: str, organisation_kind: str, has_municipality: bool, perm: 
     if organisation_kind in {OrganisationKind.MUNICIPAL_AUTHORITY, OrganisationKind.METHOD_CENTRE}:
         return Reach.MUNICIPALITY
     return Reach.ORGANISATION
+
+
+def roles_with(perm: str) -> list[str]:
+    """The roles whose group holds ``perm`` (the table above)."""
+    return [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
 
 
 def group_name(role: str) -> str:

@@ -26,6 +26,19 @@ from .moves import item_move
 from .plans import roadmap_create, roadmap_duplicate, roadmap_update
 from .sections import section_create, section_delete, section_update
 from .templates import DISTRIBUTE_FORBIDDEN_MESSAGE, roadmap_mark_template, template_distribute
+from .workflow import (
+    agreement_candidates,
+    concurrence_answer,
+    may_answer_for,
+    roadmap_approve,
+    roadmap_close,
+    roadmap_correct,
+    roadmap_publish,
+    roadmap_reject,
+    roadmap_submit,
+    roadmap_unpublish,
+    roadmap_withdraw,
+)
 
 __all__ = [
     "DISTRIBUTE_FORBIDDEN_MESSAGE",
@@ -52,4 +65,15 @@ __all__ = [
     "section_delete",
     "section_update",
     "template_distribute",
+    "agreement_candidates",
+    "concurrence_answer",
+    "may_answer_for",
+    "roadmap_approve",
+    "roadmap_close",
+    "roadmap_correct",
+    "roadmap_publish",
+    "roadmap_reject",
+    "roadmap_submit",
+    "roadmap_unpublish",
+    "roadmap_withdraw",
 ]

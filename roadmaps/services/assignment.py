@@ -71,6 +71,9 @@ def assigned_organisations(measure: Measure):
 @transaction.atomic(durable=True)
 def roadmap_set_school_group(*, roadmap: Roadmap, acting_user, schools) -> Roadmap:
     _require(roadmap, acting_user)
+    # Who executes «группа школ плана» is part of the approved text: a draft only.
+    roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
+    _require_editable(roadmap)
     schools = _visible_organisations(acting_user, schools, schools_only=True)
     roadmap.school_group.set(schools)
     schedule_changed.send(

@@ -9,7 +9,7 @@ from schools.access import recheck
 
 from ..constants import ROADMAP_HEADER_FIELDS
 from ..models import Roadmap
-from .base import _require, _visible_organisations
+from .base import _require, _require_editable, _visible_organisations
 from .plans import _copy_contents
 
 DISTRIBUTE_FORBIDDEN_MESSAGE = (
@@ -74,6 +74,7 @@ def template_distribute(*, template: Roadmap, acting_user, schools) -> list[Road
 @transaction.atomic(durable=True)
 def roadmap_mark_template(*, roadmap: Roadmap, acting_user, is_template: bool) -> Roadmap:
     _require(roadmap, acting_user)
+    _require_editable(roadmap)
     roadmap.is_template = is_template
     roadmap._history_user = acting_user
     roadmap.save(update_fields=["is_template", "updated_at"])

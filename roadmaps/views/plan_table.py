@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from django_htmx.http import reswap, retarget
 
 from core.params import id_param, text_param
-from schools.access import FORBIDDEN_MESSAGE, get_object_for_user
+from schools.access import FORBIDDEN_MESSAGE, get_object_for_user, object_grants
 
 from .. import extensions, selectors, services
 from ..actions import plan_actions
@@ -176,7 +176,8 @@ def plan_context(request, roadmap: Roadmap, *, print_view: bool = False) -> dict
         unscheduled=due == "unscheduled",
     )
     # The buttons this person may use; the print view shows none.
-    actions = {} if print_view else plan_actions(request.user, roadmap, visible=True)
+    grants = set() if print_view else object_grants(request.user, roadmap)
+    actions = {} if print_view else plan_actions(request.user, roadmap, visible=True, grants=grants)
     can_edit = bool(actions.get("edit"))
     columns = plan_columns(roadmap)
     sections = selectors.plan_sections(roadmap)
@@ -205,6 +206,7 @@ def plan_context(request, roadmap: Roadmap, *, print_view: bool = False) -> dict
         "actions": actions,
         "row_urls": _row_urls(roadmap) if can_edit else {},
         "print_view": print_view,
+        "grants": grants,
     }
 
 

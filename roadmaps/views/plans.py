@@ -16,7 +16,7 @@ from schools.access import get_object_for_user, has_verb
 
 from .. import extensions, selectors, services
 from ..actions import list_actions, plan_actions
-from ..constants import ROADMAP_HEADER_FIELDS
+from ..constants import ROADMAP_HEADER_FIELDS, RoadmapStatus
 from ..forms import (
     DuplicateForm,
     RoadmapCreateForm,
@@ -25,6 +25,18 @@ from ..forms import (
 from ..models import Roadmap
 from ..periods import next_period
 from .plan_table import plan_context
+
+# The stepper of the plan page: the states in the order a plan goes through them.
+WORKFLOW_STATES = [
+    (status.value, status.label)
+    for status in (
+        RoadmapStatus.DRAFT,
+        RoadmapStatus.CONCURRENCE,
+        RoadmapStatus.APPROVED,
+        RoadmapStatus.EXECUTION,
+        RoadmapStatus.CLOSED,
+    )
+]
 
 # --- plans -------------------------------------------------------------------------------
 
@@ -88,6 +100,9 @@ def roadmap_detail(request, pk: int):
     if request.htmx and request.htmx.target == "plan-table":
         return render(request, "roadmaps/roadmap_detail.html#plan-table", context)
     context["review_count"] = selectors.review_list(roadmap).count() if context["can_edit"] else 0
+    # The plan's life: parties, timeline, revisions, the steps this person may take.
+    context["workflow"] = selectors.workflow_panel(request.user, roadmap, context["grants"])
+    context["workflow_states"] = WORKFLOW_STATES
     return render(request, "roadmaps/roadmap_detail.html", context)
 
 
@@ -95,7 +110,7 @@ def roadmap_detail(request, pk: int):
 def roadmap_print(request, pk: int):
     roadmap = get_object_for_user(Roadmap, request.user, pk, select_related=("owner",))
     context = plan_context(request, roadmap, print_view=True)
-    context["concurrences"] = roadmap.concurrences.all()
+    context["concurrences"] = selectors.printed_concurrences(roadmap)
     return render(request, "roadmaps/roadmap_print.html", context)
 
 
