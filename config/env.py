@@ -48,3 +48,31 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None:
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_site_url(name: str, default: str) -> str:
+    """The address people reach the site at (links in e-mails and the calendar feed):
+    ``http(s)://host[:port][/prefix]`` without a query or fragment; returned without the
+    trailing slash."""
+    from urllib.parse import urlsplit
+
+    value = os.environ.get(name, default).strip()
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # a port that is not a number raises ValueError
+    except ValueError:
+        parts, port = None, None
+    if (
+        parts is None
+        or parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or parts.password
+        or (port is not None and not 0 < port < 65536)
+    ):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a site address: use http(s)://host[:port][/prefix]."
+        )
+    return value.rstrip("/")

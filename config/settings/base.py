@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_site_url, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -225,11 +225,14 @@ IMPORT_UPLOAD_TTL = timedelta(hours=env_int("IMPORT_UPLOAD_TTL_HOURS", 24))
 IMPORT_JOB_RETENTION = timedelta(days=env_int("IMPORT_JOB_RETENTION_DAYS", 30))
 
 # Mail (Django 6.1 MAILERS). EMAIL_URL-style split settings keep deployment simple:
-# MAIL_BACKEND=smtp needs MAIL_HOST; the default prints letters to the console.
+# MAIL_BACKEND=smtp needs MAIL_HOST; the default prints letters to the console;
+# MAIL_BACKEND=file writes each letter as one file named by its Message-ID into
+# MAIL_FILE_PATH (demos and checks: a letter sent again rewrites its own file).
 _MAIL_BACKENDS = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "file": "notifications.mail_backends.MessageFileBackend",
 }
 _mail_backend = env_str("MAIL_BACKEND", "console")
 if _mail_backend not in _MAIL_BACKENDS:
@@ -246,10 +249,24 @@ if _mail_backend == "smtp":
         "username": env_str("MAIL_USER", ""),
         "password": env_str("MAIL_PASSWORD", ""),
         "use_tls": env_bool("MAIL_USE_TLS", True),
+        # A mail server that stops answering fails the send (retried later) instead of
+        # holding a worker and the digest's row lock.
+        "timeout": env_int("MAIL_TIMEOUT", 30),
     }
+elif _mail_backend == "file":
+    _mail_file_path = env_str("MAIL_FILE_PATH", "").strip()
+    if not _mail_file_path:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "MAIL_BACKEND=file needs MAIL_FILE_PATH (a folder for the letters)."
+        )
+    _mail_options = {"file_path": _mail_file_path}
 MAILERS = {"default": {"BACKEND": _MAIL_BACKENDS[_mail_backend], "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Дорожные карты <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people reach the site: the links in e-mails and in the calendar feed are absolute.
+SITE_URL = env_site_url("SITE_URL", "http://127.0.0.1:8000")
 
 # Content Security Policy (Django's own): everything from this origin, inline scripts only
 # with the per-request nonce; htmx and Bootstrap are served from static/.

@@ -5,10 +5,10 @@ import os
 # Letters really leave in production: SMTP unless told otherwise (MAIL_HOST is then required).
 os.environ.setdefault("MAIL_BACKEND", "smtp")
 
-from config.env import env_bool, env_int, env_str  # noqa: E402
+from config.env import env_bool, env_int, env_site_url, env_str  # noqa: E402
 
 from .base import *  # noqa: E402,F403
-from .base import REDIS_URL  # noqa: E402
+from .base import ALLOWED_HOSTS, REDIS_URL  # noqa: E402
 
 SECRET_KEY = env_str("SECRET_KEY")  # no default: refuse to start without one
 DEBUG = False
@@ -31,3 +31,7 @@ STORAGES = {
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
 }
+
+# Links in e-mails and calendar feeds: SITE_URL, else the first named host over HTTPS.
+_named_hosts = [host.lstrip(".") for host in ALLOWED_HOSTS if host not in {"*", ""}]
+SITE_URL = env_site_url("SITE_URL", f"https://{_named_hosts[0] if _named_hosts else 'localhost'}")
