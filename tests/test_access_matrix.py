@@ -370,7 +370,15 @@ def database_state() -> dict[str, int]:
     tables = sorted(
         {
             model._meta.db_table
-            for app_label in ("schools", "roadmaps", "execution", "monitoring", "guardian", "auth")
+            for app_label in (
+                "schools",
+                "roadmaps",
+                "execution",
+                "monitoring",
+                "notifications",
+                "guardian",
+                "auth",
+            )
             for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
             if model._meta.managed and not model._meta.proxy
         }

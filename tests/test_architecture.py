@@ -150,6 +150,19 @@ NOT_TENANT_WRITES = {
     # Housekeeping of the periodic task, acting for nobody: expires and deletes upload jobs
     # (and their files); it never creates a row or moves one to another owner.
     "roadmaps/importing/service.py:imports_cleanup",
+    # Notifications are personal rows, never moved to another owner. ``notify`` writes the
+    # recipients' rows for the calling service (which re-checked its own change) and drops
+    # recipients who cannot see the plan or record first; the daily job acts for nobody and
+    # writes each person's own digest and lines, computed from what their memberships reach;
+    # sending records the state of one e-mail; an operator (a superuser, in the admin) puts
+    # a failed digest back in the queue; marking all read updates only the rows
+    # ``for_user(acting_user)`` selects.
+    "notifications/services.py:notify",
+    "notifications/services.py:_claim_batch",
+    "notifications/services.py:_attach_events",
+    "notifications/services.py:digest_send",
+    "notifications/services.py:digest_resend",
+    "notifications/services.py:notifications_mark_all_read",
 }
 
 

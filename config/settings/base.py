@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "monitoring",
     "execution",
     "dashboard",
+    "notifications",
     "demo",
 ]
 
@@ -71,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "schools.context_processors.navigation",
                 "execution.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -182,6 +184,7 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+from celery.schedules import crontab as _crontab  # noqa: E402
 from kombu import Queue as _CeleryQueue  # noqa: E402
 
 # Celery: every job runs in a worker (``core.jobs``: a job row, a thin task taking its id,
@@ -205,6 +208,9 @@ CELERY_TASK_ROUTES = {
     "roadmaps.tasks.parse_import": {"queue": "imports"},
     "roadmaps.tasks.cleanup_imports": {"queue": "default"},
     "schools.tasks.cleanup_directory_uploads": {"queue": "default"},
+    "notifications.tasks.send_reminders": {"queue": "mail"},
+    "notifications.tasks.send_digest": {"queue": "mail"},
+    "notifications.tasks.cleanup_notifications": {"queue": "default"},
 }
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
@@ -219,7 +225,24 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "schools.tasks.cleanup_directory_uploads",
         "schedule": 60 * 60,
     },
+    # Every hour: each region's digests once its people's digest hour has come (the job
+    # catches up on whatever an earlier run missed). REMINDERS_BEAT_SECONDS replaces the
+    # hourly crontab by a short interval (the end-to-end test of worker and beat).
+    "send-reminders": {
+        "task": "notifications.tasks.send_reminders",
+        "schedule": env_int("REMINDERS_BEAT_SECONDS", 0) or _crontab(minute=0),
+    },
+    "cleanup-notifications": {
+        "task": "notifications.tasks.cleanup_notifications",
+        "schedule": _crontab(minute=30, hour=3),
+    },
 }
+# A claimed digest whose e-mail is still not sent this long after it was due (its task was
+# lost with a killed worker or never reached the broker) is sent again by the hourly run:
+# the same message (notifications.mail.message_id), never twice once sent.
+DIGEST_RESEND_AFTER = timedelta(minutes=env_int("DIGEST_RESEND_AFTER_MINUTES", 10))
+# Read notifications are kept this long, unread ones and digests twice as long.
+NOTIFICATION_RETENTION = timedelta(days=env_int("NOTIFICATION_RETENTION_DAYS", 180))
 # Uploads waiting for import are kept this long, then deleted by cleanup_imports.
 IMPORT_UPLOAD_TTL = timedelta(hours=env_int("IMPORT_UPLOAD_TTL_HOURS", 24))
 IMPORT_JOB_RETENTION = timedelta(days=env_int("IMPORT_JOB_RETENTION_DAYS", 30))
