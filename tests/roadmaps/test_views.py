@@ -141,9 +141,10 @@ def test_plan_page_query_budget_is_the_same_for_2_and_42_measures(client, coordi
     large = _queries(client, "get", url)
     # 8: user, memberships, role permissions, plan+owner (visible), the person's grants on
     #    the plan (the buttons), sections, measures+indicator, due dates (values only) —
-    #    then the review count (9). The session comes from the cache; no windows as
-    #    objects, no responsible organisations.
-    assert len(small) == len(large) == 9, _tables(large)
+    #    then the review count (9) and the bell's unread count (10: notifications, one
+    #    index-only count on every page with the menu). The session comes from the cache;
+    #    no windows as objects, no responsible organisations.
+    assert len(small) == len(large) == 10, _tables(large)
     assert not any("responsible_organisations" in q for q in large)
 
 
