@@ -29,10 +29,22 @@ def visible_plans(user):
 
 def may_start(roadmap, actions) -> bool:
     """«Начать исполнение»: a plan the person may change that can enter execution (the
-    checks the service makes)."""
+    checks the service makes). A draft is offered only when its document says it was
+    approved outside this product (an imported «УТВЕРЖДЕНО» with an order or a name):
+    every other draft goes through agreement and approval first."""
     if roadmap.is_template or roadmap.status not in STARTABLE_STATUSES:
         return False
+    if roadmap.status == RoadmapStatus.DRAFT and not (
+        roadmap.approval_order or roadmap.approval_name
+    ):
+        return False
     return bool(actions.get("change"))
+
+
+def start_label(roadmap) -> str:
+    if roadmap.status == RoadmapStatus.DRAFT:
+        return "Начать исполнение (утверждён вне системы)"
+    return "Начать исполнение"
 
 
 def _own_cell(rows, mark_url: str) -> str:
@@ -57,7 +69,7 @@ def plan_page(request, roadmap, actions):
             return PlanPage(
                 buttons=[
                     (
-                        "Начать исполнение",
+                        start_label(roadmap),
                         reverse("roadmap_start_execution", kwargs={"pk": roadmap.pk}),
                         "btn-success",
                     )

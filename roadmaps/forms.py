@@ -256,9 +256,15 @@ class SubmitForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = Organisation.objects.filter(
-            pk__in=[org.pk for org in candidates]
-        ).order_by("municipality__name", "short_name")
+        field = self.fields["organisations"]
+        field.queryset = (
+            Organisation.objects.filter(pk__in=[org.pk for org in candidates])
+            .select_related("municipality")
+            .order_by("municipality__name", "short_name")
+        )
+        field.label_from_instance = lambda org: (
+            f"{org.short_name} — {org.municipality}" if org.municipality else org.short_name
+        )
         self.candidates = candidates
 
 

@@ -269,6 +269,17 @@ def test_start_execution_from_the_plan(world, login):
         period_start=datetime.date(2026, 1, 1),
         period_end=datetime.date(2026, 12, 31),
     )
+    client = login(coordinator)
+    # A draft goes through agreement and approval: no start button…
+    page = client.get(reverse("roadmap_detail", args=[plan.pk])).content.decode()
+    assert "Начать исполнение" not in page
+    # …unless its document says it was approved outside the product.
+    services.roadmap_update(
+        roadmap=plan,
+        acting_user=coordinator,
+        data={"approval_order": "приказ от 10.01.2026 № 5"},
+        expected_version=None,
+    )
     measure = services.measure_create(
         roadmap=plan, acting_user=coordinator, title="Семинар", deadline_text="ежеквартально"
     )
@@ -278,9 +289,8 @@ def test_start_execution_from_the_plan(world, login):
         mode=AssignmentMode.ORGANISATIONS,
         organisations=[world.school],
     )
-    client = login(coordinator)
     page = client.get(reverse("roadmap_detail", args=[plan.pk])).content.decode()
-    assert "Начать исполнение" in page
+    assert "Начать исполнение (утверждён вне системы)" in page
     preview = client.get(reverse("roadmap_start_execution", args=[plan.pk])).content.decode()
     assert "Будет создано отметок к исполнению: <strong>4</strong>" in preview
     response = client.post(
