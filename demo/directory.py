@@ -343,6 +343,16 @@ USERS = [
         Role.METHODOLOGIST,
     ),
     DemoUser("head", "Давыденко", "Светлана", "Васильевна", "Директор", "МБУ «ЦРО»", Role.HEAD),
+    # The head of the authority approves the municipal plans (the centre's head agrees them).
+    DemoUser(
+        "chief",
+        "Кравченко",
+        "Елена",
+        "Николаевна",
+        "Начальник управления образования",
+        "УО Новокубанского района",
+        Role.HEAD,
+    ),
     DemoUser(
         "director",
         "Гончаренко",

@@ -1,5 +1,6 @@
-"""Small documents the demo schools attach as evidence: a one-page PDF (a protocol, a
-report) and a DOCX (an order), made in code so that the repository carries no binaries.
+"""Small documents of the demo, made in code so that the repository carries no binaries:
+what the schools attach as evidence — a one-page PDF (a protocol, a report) and a DOCX (an
+order) — and the authority's model plan for schools, a Word table that the importer reads.
 
 The PDF is written by hand, a few hundred bytes of structure: one page, text in Arial that
 is not embedded (every viewer has Arial or a metric twin with Cyrillic — Liberation Sans,
@@ -163,6 +164,41 @@ def docx_document(*, heading: Sequence[str], paragraphs: Sequence[str], signatur
     document.add_paragraph()
     for text in signature:
         document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def plan_docx(
+    *,
+    stamps: Sequence[Sequence[str]],
+    title: Sequence[str],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+) -> bytes:
+    """A plan as people type it in Word: the stamp blocks («СОГЛАСОВАНО», «УТВЕРЖДАЮ»)
+    side by side in a layout table without borders, the title lines, then the table of
+    measures under its header row (a section is a row with only a number and a title)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = Document()
+    if stamps:
+        layout = document.add_table(rows=1, cols=len(stamps))
+        for cell, block in zip(layout.rows[0].cells, stamps, strict=True):
+            cell.text = "\n".join(block)
+        document.add_paragraph()
+    for text in title:
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run(text).bold = True
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    for cell, label in zip(table.rows[0].cells, columns, strict=True):
+        cell.text = label
+    for values in rows:
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

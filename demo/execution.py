@@ -1,29 +1,27 @@
-"""Play the execution script of ``demo.scenario`` through the services, as the demo users.
+"""Play the script of ``demo.scenario`` through the services, as the demo users.
 
 Each step runs as of its moment in the past (``as_of``): the services read the time from
 ``django.utils.timezone.now`` — the mark's time, «today» for the date check, the history
-row, the evidence's upload time — so the plan, its records, the marks, the reviews and the
-history all agree on when things happened, as if people had done them over the last months.
+row, the evidence's upload time, the plan's timeline — so the plan, its agreement and
+approval, its records, the marks, the reviews and the history all agree on when things
+happened, as if people had done them over the last months.
 
 The services own durable transactions, so they run one after another outside the seed's
 transaction, and every step first checks whether it was done: a plan is found by its
-owner and the stable start of its title, sections and measures by number, a record's marks
-and reviews are counted in its history, evidence is found by name or link. A second run —
-or a run after an interrupted one — does only what is missing. The script is computed from
-the day the demo was first seeded (``reference_day``), so a run months later finds exactly
-the steps it played then and adds nothing; the demo simply ages.
+owner and the stable start of its title, sections and measures by number, the acts of its
+life by its timeline (``demo.workflow``), a record's marks and reviews are counted in its
+history, evidence is found by name or link. A second run — or a run after an interrupted
+one — does only what is missing. The script is computed from the day the demo was first
+seeded (``reference_day``), so a run months later finds exactly the steps it played then
+and adds nothing; the demo simply ages.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
-from unittest import mock
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
@@ -34,19 +32,12 @@ from execution.models import Evidence, ExecutionRecord
 from roadmaps import services as roadmap_services
 from roadmaps.constants import AssignmentMode, RoadmapStatus
 from roadmaps.models import Roadmap
-from schools.access import recheck
 from schools.models import Organisation, User
 
 from . import scenario
 from .documents import docx_document, pdf_document
-
-
-@contextmanager
-def as_of(moment: datetime.datetime) -> Iterator[None]:
-    """Run the code inside as if it were ``moment``: only ``timezone.now`` (what services,
-    history and ``auto_now`` fields read) is shifted, and only for the demo's own steps."""
-    with mock.patch.object(timezone, "now", return_value=moment.astimezone(datetime.UTC)):
-        yield
+from .timeshift import as_of
+from .workflow import play_life, seed_school_plans
 
 
 def reference_day(owner: Organisation) -> datetime.date:
@@ -64,15 +55,24 @@ def reference_day(owner: Organisation) -> datetime.date:
 
 
 def seed_execution(by_short: dict[str, Organisation]) -> list[Roadmap]:
-    """The demo's plans of Новокубанский район beyond the samples: built, executed, marked
-    and reviewed as the script says. Returns them."""
+    """The demo's plans of Новокубанский район beyond the samples: built, agreed,
+    approved, executed, marked, reviewed, closed, corrected and published as the script
+    says; then the model plan for schools and the schools' copies. Returns them."""
     owner = by_short[scenario.OWNER]
-    plans = scenario.plans(reference_day(owner), zone(owner.region))
-    names = {plan.author for plan in plans} | {
-        step.who for plan in plans for script in plan.records for step in script.steps
-    }
+    day, region_zone = reference_day(owner), zone(owner.region)
+    plans = scenario.plans(day, region_zone)
+    template = scenario.school_template(day, region_zone)
+    names = (
+        {plan.author for plan in plans}
+        | {step.who for plan in plans for script in plan.records for step in script.steps}
+        | {act.who for plan in plans for act in plan.life}
+        | {template.author}
+        | {copy.author for copy in template.copies}
+        | {act.who for copy in template.copies for act in copy.life}
+    )
     people = {user.username: user for user in User.objects.filter(username__in=names)}
-    return [_play(plan, by_short, people) for plan in plans]
+    played = [_play(plan, by_short, people) for plan in plans]
+    return played + seed_school_plans(template, by_short, people)
 
 
 def _play(plan: scenario.PlanScript, by_short, people) -> Roadmap:
@@ -95,16 +95,20 @@ def _play(plan: scenario.PlanScript, by_short, people) -> Roadmap:
             )
     if roadmap.status == RoadmapStatus.DRAFT:
         _write(roadmap, plan, author, by_short)
-        if plan.started_at:
-            with as_of(plan.started_at):
-                execution_services.start_execution(roadmap=roadmap, acting_user=author)
-            roadmap.refresh_from_db()
+    started = plan.started_at
+    # Agreement and approval come before the start; closing, a correction, publication
+    # after it (and after the marks).
+    roadmap = play_life(
+        roadmap, plan.life, people, by_short, now=lambda act: not started or act.at < started
+    )
+    if started and roadmap.status == RoadmapStatus.APPROVED:
+        with as_of(started):
+            execution_services.start_execution(roadmap=roadmap, acting_user=author)
+        roadmap.refresh_from_db()
     if roadmap.status == RoadmapStatus.EXECUTION:
         _play_records(roadmap, plan, people)
-        if plan.closed_at:
-            with as_of(plan.closed_at):
-                _close(roadmap, author)
-            roadmap.refresh_from_db()
+    if started:
+        roadmap = play_life(roadmap, plan.life, people, by_short, now=lambda act: act.at >= started)
     return roadmap
 
 
@@ -224,17 +228,3 @@ def _apply(record: ExecutionRecord, step: scenario.Step, user) -> None:
         execution_services.evidence_add_file(
             record=record.pk, acting_user=user, uploaded_file=ContentFile(data, name=step.name)
         )
-
-
-@transaction.atomic
-def _close(roadmap: Roadmap, user) -> None:
-    """Close an executed plan. No service closes a plan yet (the lifecycle after approval
-    comes with the agreement and approval workflow), so the demo writes the state as such a
-    service would: the locked row, its version, the history with the person, the re-check."""
-    roadmap = Roadmap.objects.select_for_update().get(pk=roadmap.pk)
-    roadmap.status = RoadmapStatus.CLOSED
-    roadmap.version += 1
-    roadmap._history_user = user
-    roadmap._change_reason = "План закрыт"
-    roadmap.save(update_fields=["status", "version", "updated_at"])
-    recheck(user, "change", roadmap)

@@ -1,20 +1,36 @@
-"""What the demo shows of execution, written as a script relative to one day.
+"""What the demo shows of execution, agreement and approval, written as a script relative
+to one day.
 
-Three plans of Новокубанский район besides the imported samples (whose periods are long
-past): last year's municipal plan, executed and closed; this period's municipal plan in
-execution, with marks of four schools at every stage; and a draft of the centre's plan for
-the next school year. Every date is counted from ``today`` (the day the demo was first
-seeded, in the region's calendar), so the demo always has something overdue, something due
-this week and marks waiting for the curator.
+Besides the imported samples (whose periods are long past, and which stay drafts), the
+plans of Новокубанский район in every state of their life:
 
-Data only: nothing here reads or writes the database. ``demo.execution`` plays the script
-through the services, as the demo users, each step at its moment; ``tests/demo`` checks
-that on any day of the year the script gives the deputy of СОШ № 3 a record in every
-status.
+* last year's municipal plan: agreed by the centre, approved by the head of the authority,
+  executed and closed;
+* this period's municipal plan: agreed and approved before its execution started, in
+  execution with marks of four schools at every stage, and a correction of it (revision 2,
+  a draft: one measure added, one deadline set);
+* the centre's plan for the next school year: agreed by the authority, approved by the
+  centre's head, published, not yet in execution;
+* the authority's model plan for schools (a Word document with its «СОГЛАСОВАНО» blocks),
+  handed to four schools: СОШ № 3 sent its copy for agreement (the centre agreed, the
+  authority has not answered yet), СОШ № 5's copy came back with remarks and is a draft
+  again, the other two are still being filled in.
+
+Every date is counted from ``today`` (the day the demo was first seeded, in the region's
+calendar), so the demo always has something overdue, something due this week, marks
+waiting for the curator and a plan waiting for an answer.
+
+Data only: nothing here reads or writes the database. ``demo.execution`` and
+``demo.workflow`` play the script through the services, as the demo users, each step at its
+moment; ``tests/demo`` checks that on any day of the year the script gives the deputy of
+СОШ № 3 a record in every status and every plan its life in order.
 
 Who is who: the schools' deputies mark their own records (СОШ № 3 also its director), the
 methodologist reviews the schools she curates (СОШ № 3, № 5, ООШ № 12), the municipal
-coordinator the others and the centre's own records.
+coordinator the others and the centre's own records. The coordinator writes and sends the
+municipal plans, the centre's head agrees them for the centre, the authority's head
+approves them; the methodologist writes the centre's plan, which the authority agrees and
+the centre's head approves; a school's deputy sends the school's plan.
 """
 
 from __future__ import annotations
@@ -37,6 +53,8 @@ SCHOOLS = (S3, S5, S8, S12)
 MARKER = {S3: "deputy", S5: "deputy5", S8: "deputy8", S12: "deputy12", CENTRE: "methodologist"}
 CURATOR = {S3: "methodologist", S5: "methodologist", S12: "methodologist"}
 COORDINATOR = "coordinator"
+CENTRE_HEAD = "head"  # agrees for the centre, approves the centre's plans
+CHIEF = "chief"  # the head of the authority: approves its plans
 
 # How a later run finds each plan: its owner and the start of its title, which stays the
 # same whatever the year.
@@ -48,7 +66,8 @@ CLOSED_TITLE = (
     "План мероприятий («дорожная карта») по поддержке школ с низкими образовательными "
     "результатами Новокубанского района"
 )
-DRAFT_TITLE = "План методического сопровождения школ с низкими образовательными результатами"
+CENTRE_TITLE = "План методического сопровождения школ с низкими образовательными результатами"
+TEMPLATE_TITLE = "Дорожная карта по переходу школы в эффективный режим функционирования"
 
 # The current plan is created this many days before ``today``: a later run finds the day
 # the demo was seeded from the plan itself (``demo.execution.reference_day``).
@@ -111,6 +130,71 @@ class Attach:
 Step = Mark | Review | Attach
 
 
+# The plan's life (``roadmaps.services.workflow``), each act by one person at its moment.
+
+
+@dataclass(frozen=True)
+class Submit:
+    """``roadmap_submit``: the plan sent for agreement to these organisations."""
+
+    at: datetime.datetime
+    who: str
+    to: tuple[str, ...]  # short names
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """``concurrence_answer`` for ``organisation``: agreed, or returned with remarks."""
+
+    at: datetime.datetime
+    who: str
+    organisation: str
+    agree: bool = True
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Approve:
+    """``roadmap_approve``: approved that day, by an order of that day."""
+
+    at: datetime.datetime
+    who: str
+    order_number: str
+
+
+@dataclass(frozen=True)
+class Publish:
+    """``roadmap_publish``: the public page of the approved plan."""
+
+    at: datetime.datetime
+    who: str
+
+
+@dataclass(frozen=True)
+class Close:
+    """``roadmap_close``: execution is over."""
+
+    at: datetime.datetime
+    who: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class Correct:
+    """``roadmap_correct``, then the new revision edited a few minutes later: measures
+    added (section number, measure) and deadlines changed (measure number, new text)."""
+
+    at: datetime.datetime
+    who: str
+    comment: str
+    added: tuple[tuple[str, MeasureSpec], ...] = ()
+    deadlines: tuple[tuple[str, str], ...] = ()
+
+
+Act = Submit | Answer | Approve | Publish | Close | Correct
+
+
 @dataclass(frozen=True)
 class RecordScript:
     """The steps on one record: the ``slot``-th record (by dates) that ``organisation``
@@ -154,8 +238,45 @@ class PlanScript:
     sections: tuple[SectionSpec, ...]
     created_at: datetime.datetime
     started_at: datetime.datetime | None = None  # «Начать исполнение», by the author
-    closed_at: datetime.datetime | None = None
     records: tuple[RecordScript, ...] = field(default=())
+    # Agreement and approval before the start; closing, corrections, publication after.
+    life: tuple[Act, ...] = ()
+
+    @property
+    def closed_at(self) -> datetime.datetime | None:
+        return next((act.at for act in self.life if isinstance(act, Close)), None)
+
+
+@dataclass(frozen=True)
+class SchoolCopyScript:
+    """A school's copy of the authority's template: renamed and completed by its deputy
+    at ``edited_at`` (measures added: section number, measure), then its life."""
+
+    school: str
+    author: str
+    title: str
+    edited_at: datetime.datetime
+    added: tuple[tuple[str, MeasureSpec], ...]
+    life: tuple[Act, ...] = ()
+
+
+@dataclass(frozen=True)
+class TemplateScript:
+    """The authority's model plan for schools, as its Word document (the «СОГЛАСОВАНО»
+    blocks name the parties a school asks), imported, marked a template and handed to
+    ``schools`` at ``imported_at`` (a few minutes apart)."""
+
+    owner: str
+    author: str
+    title_start: str
+    file_name: str
+    stamps: tuple[tuple[str, ...], ...]
+    title_lines: tuple[str, ...]
+    period: tuple[Date, Date]
+    sections: tuple[SectionSpec, ...]
+    imported_at: datetime.datetime
+    schools: tuple[str, ...]
+    copies: tuple[SchoolCopyScript, ...]
 
 
 # --- Helpers ------------------------------------------------------------------------------
@@ -227,7 +348,7 @@ def _done_and_accepted(
 
 def plans(today: Date, zone: datetime.tzinfo) -> list[PlanScript]:
     """The demo's plans relative to ``today``, in the order they are played."""
-    return [closed_plan(today, zone), current_plan(today, zone), draft_plan(today, zone)]
+    return [closed_plan(today, zone), current_plan(today, zone), centre_plan(today, zone)]
 
 
 def current_plan(today: Date, zone: datetime.tzinfo) -> PlanScript:
@@ -251,6 +372,7 @@ def current_plan(today: Date, zone: datetime.tzinfo) -> PlanScript:
     )
     tutoring_from = first_of_month(ago(100))
     half_year_report = first_of_month(today + 50 * DAY)
+    after_half_year_report = first_of_month(half_year_report + 31 * DAY)
 
     every = SCHOOLS
     sections = (
@@ -742,17 +864,50 @@ def current_plan(today: Date, zone: datetime.tzinfo) -> PlanScript:
         header={
             "level": RoadmapLevel.MUNICIPAL,
             "period_text": f"на {start.year}–{end.year} годы",
-            "approval_word": "УТВЕРЖДАЮ",
-            "approval_position": "Начальник управления образования",
-            "approval_organisation": "администрации муниципального образования Новокубанский район",
-            "approval_name": "Е. Н. Кравченко",
-            "approval_date": approved,
-            "approval_order": f"приказ от {dotted(approved)} № 01-13/{approved.timetuple().tm_yday}",
         },
         sections=sections,
         created_at=clock(created, 10, 0),
         started_at=clock(ago(105), 11, 0),
         records=records,
+        life=(
+            Submit(
+                clock(ago(111), 11, 0),
+                COORDINATOR,
+                (CENTRE,),
+                "Прошу согласовать проект дорожной карты: мероприятия ЦРО — 1.4, 2.2, 3.1, 3.2.",
+            ),
+            Answer(
+                clock(ago(109), 16, 20),
+                CENTRE_HEAD,
+                CENTRE,
+                comment="Сроки семинара и диагностики согласованы с планом работы ЦРО.",
+            ),
+            Approve(clock(approved, 12, 0), CHIEF, f"01-13/{approved.timetuple().tm_yday}"),
+            # A correction under way: the earlier revision stays in force (and in execution)
+            # until this one is agreed, approved and started.
+            Correct(
+                clock(ago(3), 10, 0),
+                COORDINATOR,
+                "По итогам совещания руководителей: план наставничества принят — срок "
+                "закрепления наставников установлен; добавлено совещание по итогам полугодия.",
+                added=(
+                    (
+                        "4.",
+                        MeasureSpec(
+                            "4.3.",
+                            "Совещание при начальнике управления образования «Итоги реализации "
+                            "школьных дорожных карт за полугодие»",
+                            month_year(after_half_year_report),
+                            "Руководители ОО",
+                            "УО Новокубанского района, МБУ «ЦРО»",
+                            "Протокол совещания, решения по каждой школе",
+                        ),
+                    ),
+                ),
+                # «по отдельному плану» gets its date.
+                deadlines=(("3.2.", f"до {dotted(weekday_before(today + 45 * DAY))}"),),
+            ),
+        ),
     )
 
 
@@ -865,25 +1020,41 @@ def closed_plan(today: Date, zone: datetime.tzinfo) -> PlanScript:
         header={
             "level": RoadmapLevel.MUNICIPAL,
             "period_text": f"на {year} год",
-            "approval_word": "УТВЕРЖДАЮ",
-            "approval_position": "Начальник управления образования",
-            "approval_organisation": "администрации муниципального образования Новокубанский район",
-            "approval_name": "Е. Н. Кравченко",
-            "approval_date": approved,
-            "approval_order": f"приказ от {dotted(approved)} № 01-13/27",
         },
         sections=sections,
         created_at=clock(Date(year, 1, 10), 10),
         started_at=clock(Date(year, 1, 20), 11),
-        closed_at=clock(Date(year + 1, 1, 25), 12),
         records=tuple(records),
+        life=(
+            Submit(clock(Date(year, 1, 12), 11), COORDINATOR, (CENTRE,)),
+            Answer(clock(Date(year, 1, 14), 15, 30), CENTRE_HEAD, CENTRE),
+            Approve(clock(approved, 12), CHIEF, "01-13/27"),
+            Close(
+                clock(Date(year + 1, 1, 25), 12),
+                COORDINATOR,
+                f"План на {year} год исполнен; итоги подведены на совещании руководителей ОО.",
+            ),
+        ),
     )
 
 
-def draft_plan(today: Date, zone: datetime.tzinfo) -> PlanScript:
-    """The centre's plan for the next school year, which the methodologist is writing."""
-    clock = _Clock(zone)
+def coming_school_year(today: Date) -> tuple[Date, Date]:
+    """The school year that starts on the next 1 September (or today)."""
     first = today.year if today.month < 9 else today.year + 1
+    return Date(first, 9, 1), Date(first + 1, 8, 31)
+
+
+def centre_plan(today: Date, zone: datetime.tzinfo) -> PlanScript:
+    """The centre's plan for the next school year: written by the methodologist, agreed by
+    the authority, approved by the centre's head and published; its year has not begun."""
+    clock = _Clock(zone)
+
+    def ago(days: int) -> Date:
+        return today - days * DAY
+
+    period = coming_school_year(today)
+    first = period[0].year
+    approved = ago(23)
     low = AssignmentMode.LOW_RESULTS
     sections = (
         SectionSpec(
@@ -954,10 +1125,234 @@ def draft_plan(today: Date, zone: datetime.tzinfo) -> PlanScript:
     return PlanScript(
         owner=CENTRE,
         author="methodologist",
-        title_start=DRAFT_TITLE,
-        title=f"{DRAFT_TITLE} на {first}/{first + 1} учебный год",
-        period=(Date(first, 9, 1), Date(first + 1, 8, 31)),
+        title_start=CENTRE_TITLE,
+        title=f"{CENTRE_TITLE} на {first}/{first + 1} учебный год",
+        period=period,
         header={"level": RoadmapLevel.CENTRE, "period_text": f"на {first}/{first + 1} учебный год"},
         sections=sections,
-        created_at=clock(today - 3 * DAY, 11, 0),
+        created_at=clock(ago(30), 11, 0),
+        life=(
+            Submit(
+                clock(ago(27), 10, 0),
+                "methodologist",
+                (OWNER,),
+                f"Просим согласовать план методического сопровождения на {first}/{first + 1} "
+                "учебный год.",
+            ),
+            Answer(clock(ago(25), 14, 40), COORDINATOR, OWNER),
+            Approve(clock(approved, 11, 0), CENTRE_HEAD, f"{approved.timetuple().tm_yday}-од"),
+            Publish(clock(approved, 11, 30), "methodologist"),
+        ),
+    )
+
+
+def school_template(today: Date, zone: datetime.tzinfo) -> TemplateScript:
+    """The authority's model plan for schools for the next school year, typed in Word with
+    «СОГЛАСОВАНО» for the authority and the centre, imported and handed to the four schools
+    of the municipal plan; what became of each copy."""
+    clock = _Clock(zone)
+
+    def ago(days: int) -> Date:
+        return today - days * DAY
+
+    period = coming_school_year(today)
+    first = period[0].year
+    year_text = f"на {first}/{first + 1} учебный год"
+    deputy_head = "Заместитель директора по УВР"
+    sections = (
+        SectionSpec(
+            "1.",
+            "Управленческие мероприятия",
+            (
+                MeasureSpec(
+                    "1.1.",
+                    "Анализ результатов ГИА и ВПР прошлого учебного года, определение проблемных "
+                    "зон по предметам и классам",
+                    "сентябрь",
+                    responsible=deputy_head,
+                    result="Аналитическая справка",
+                ),
+                MeasureSpec(
+                    "1.2.",
+                    "Рассмотрение программы перехода школы в эффективный режим функционирования "
+                    "на педагогическом совете",
+                    "октябрь",
+                    responsible="Директор",
+                    result="Протокол педагогического совета, приказ об утверждении программы",
+                ),
+                MeasureSpec(
+                    "1.3.",
+                    "Мониторинг реализации дорожной карты школы",
+                    "декабрь, май",
+                    responsible=deputy_head,
+                    result="Справка на совещании при директоре",
+                ),
+            ),
+        ),
+        SectionSpec(
+            "2.",
+            "Работа с педагогами",
+            (
+                MeasureSpec(
+                    "2.1.",
+                    "Диагностика профессиональных дефицитов педагогов, индивидуальные "
+                    "образовательные маршруты",
+                    "октябрь – ноябрь",
+                    responsible=f"{deputy_head}, МБУ «ЦРО»",
+                    result="Индивидуальные образовательные маршруты педагогов",
+                ),
+                MeasureSpec(
+                    "2.2.",
+                    "Взаимопосещение уроков с педагогами школ-лидеров",
+                    "ежемесячно",
+                    responsible="Руководители школьных методических объединений",
+                    result="Листы посещения уроков",
+                ),
+            ),
+        ),
+        SectionSpec(
+            "3.",
+            "Работа с обучающимися и родителями",
+            (
+                MeasureSpec(
+                    "3.1.",
+                    "Консультации для обучающихся 9-х и 11-х классов по подготовке к ГИА",
+                    "в течение учебного года",
+                    responsible="Учителя-предметники",
+                    result="График консультаций, журнал посещаемости",
+                ),
+                MeasureSpec(
+                    "3.2.",
+                    "Пробные экзамены в форме ОГЭ и ЕГЭ по русскому языку и математике",
+                    "декабрь, март",
+                    responsible=deputy_head,
+                    result="Аналитические справки по результатам",
+                ),
+                MeasureSpec(
+                    "3.3.",
+                    "Родительские собрания по вопросам подготовки к ГИА",
+                    "октябрь, февраль",
+                    responsible="Классные руководители",
+                    result="Протоколы родительских собраний",
+                ),
+            ),
+        ),
+    )
+    handed = ago(24)
+    return TemplateScript(
+        owner=OWNER,
+        author=COORDINATOR,
+        title_start=TEMPLATE_TITLE,
+        file_name=f"Типовая дорожная карта школы {first}-{first + 1}.docx",
+        stamps=(
+            (
+                "СОГЛАСОВАНО",
+                "Начальник УО Новокубанского района",
+                "________ Е. Н. Кравченко",
+                f"«___» ____________ {first} г.",
+            ),
+            (
+                "СОГЛАСОВАНО",
+                "Директор",
+                "МБУ «ЦРО»",
+                "________ С. В. Давыденко",
+                f"«___» ____________ {first} г.",
+            ),
+        ),
+        title_lines=(
+            "ДОРОЖНАЯ КАРТА",
+            "по переходу школы в эффективный режим функционирования",
+            year_text,
+        ),
+        period=period,
+        sections=sections,
+        imported_at=clock(handed, 9, 30),
+        schools=SCHOOLS,
+        copies=(
+            # СОШ № 5 sent first; the centre agreed, the authority returned it with remarks.
+            SchoolCopyScript(
+                S5,
+                "deputy5",
+                f"Дорожная карта по переходу МОБУ СОШ № 5 в эффективный режим функционирования "
+                f"{year_text}",
+                clock(ago(21), 14, 0),
+                added=(
+                    (
+                        "3.",
+                        MeasureSpec(
+                            "3.4.",
+                            "Адаптационные занятия для обучающихся, для которых русский язык не "
+                            "является родным",
+                            "в течение учебного года",
+                            responsible=deputy_head,
+                            result="Программа занятий, списки групп",
+                        ),
+                    ),
+                ),
+                life=(
+                    Submit(
+                        clock(ago(18), 10, 0),
+                        "deputy5",
+                        (OWNER, CENTRE),
+                        "Направляем дорожную карту школы на согласование.",
+                    ),
+                    Answer(clock(ago(16), 11, 0), CENTRE_HEAD, CENTRE),
+                    Answer(
+                        clock(ago(14), 15, 10),
+                        COORDINATOR,
+                        OWNER,
+                        agree=False,
+                        comment="Пробный ОГЭ по математике нужен и в феврале: в декабре и марте "
+                        "мало для школы с низкими результатами. В 3.4 укажите, кто ведёт занятия "
+                        "и сколько часов в неделю.",
+                    ),
+                ),
+            ),
+            # СОШ № 3 sent its copy later: the centre agreed, the authority has not answered.
+            SchoolCopyScript(
+                S3,
+                "deputy",
+                f"Дорожная карта по переходу МОБУ СОШ № 3 в эффективный режим функционирования "
+                f"{year_text}",
+                clock(ago(13), 10, 0),
+                added=(
+                    (
+                        "2.",
+                        MeasureSpec(
+                            "2.3.",
+                            "Закрепление наставников из МОБУ гимназия № 2 за учителями математики "
+                            "и физики",
+                            "сентябрь",
+                            responsible="Директор, МОБУ гимназия № 2",
+                            result="Приказ о наставничестве",
+                        ),
+                    ),
+                    (
+                        "3.",
+                        MeasureSpec(
+                            "3.4.",
+                            "Занятия по формированию функциональной грамотности в 5–7-х классах",
+                            "еженедельно",
+                            responsible="Учителя-предметники",
+                            result="Рабочая программа курса",
+                        ),
+                    ),
+                ),
+                life=(
+                    Submit(
+                        clock(ago(9), 9, 30),
+                        "deputy",
+                        (OWNER, CENTRE),
+                        "Дорожная карта рассмотрена на педагогическом совете, просим согласовать.",
+                    ),
+                    Answer(
+                        clock(ago(6), 16, 0),
+                        CENTRE_HEAD,
+                        CENTRE,
+                        comment="Наставников гимназии № 2 включим в план методического "
+                        "сопровождения ЦРО.",
+                    ),
+                ),
+            ),
+        ),
     )

@@ -1,6 +1,7 @@
 """The demo world: idempotent, a user for every role, each seeing only its own tenant;
 execution in use — the demo people find their work at every stage, done by them through
-the services — and seeding again changes nothing."""
+the services —, plans in every state of agreement and approval, and seeding again changes
+nothing."""
 
 import datetime
 import io
@@ -19,8 +20,9 @@ from demo.execution import as_of, reference_day
 from execution.models import Evidence, EvidenceKind, ExecutionRecord, ReviewState
 from execution.querysets import MARK, REVIEW
 from execution.status import RecordFacts, Status, due_this_week, status
-from roadmaps.constants import RoadmapStatus
-from roadmaps.models import Measure, Roadmap, Section
+from roadmaps import compare
+from roadmaps.constants import ConcurrenceStatus, PlanEventKind, RoadmapStatus
+from roadmaps.models import Measure, PlanConcurrence, PlanEvent, PublicLink, Roadmap, Section
 from schools.constants import Role
 from schools.models import Membership, Municipality, Organisation, User
 
@@ -58,6 +60,10 @@ def counts() -> dict[str, int]:
         "memberships": Membership.objects.count(),
         "plans": Roadmap.objects.count(),
         "plan history": Roadmap.history.count(),
+        "plan events": PlanEvent.objects.count(),
+        "concurrences": PlanConcurrence.objects.count(),
+        "concurrence history": PlanConcurrence.history.count(),
+        "public links": PublicLink.objects.count(),
         "sections": Section.objects.count(),
         "measures": Measure.objects.count(),
         "measure history": Measure.history.count(),
@@ -206,7 +212,7 @@ def statuses(records) -> Counter:
 
 
 def current_plan() -> Roadmap:
-    return Roadmap.objects.get(title__startswith=scenario.CURRENT_TITLE)
+    return Roadmap.objects.get(title__startswith=scenario.CURRENT_TITLE, revision=1)
 
 
 def deputy_records():
@@ -293,12 +299,12 @@ def test_the_schools_progress_differs(demo):
 
 def test_plans_in_other_states_for_contrast(demo):
     by_title = {
-        title: Roadmap.objects.get(title__startswith=title)
-        for title in (scenario.CLOSED_TITLE, scenario.CURRENT_TITLE, scenario.DRAFT_TITLE)
+        title: Roadmap.objects.get(title__startswith=title, revision=1)
+        for title in (scenario.CLOSED_TITLE, scenario.CURRENT_TITLE, scenario.CENTRE_TITLE)
     }
     assert by_title[scenario.CURRENT_TITLE].status == RoadmapStatus.EXECUTION
-    assert by_title[scenario.DRAFT_TITLE].status == RoadmapStatus.DRAFT
-    assert by_title[scenario.DRAFT_TITLE].measures.count() == 6
+    assert by_title[scenario.CENTRE_TITLE].status == RoadmapStatus.APPROVED
+    assert by_title[scenario.CENTRE_TITLE].measures.count() == 6
     closed = by_title[scenario.CLOSED_TITLE]
     assert closed.status == RoadmapStatus.CLOSED
     assert set(statuses(ExecutionRecord.objects.filter(measure__roadmap=closed))) == {
@@ -308,9 +314,176 @@ def test_plans_in_other_states_for_contrast(demo):
         Status.NOT_DONE,
     }
     assert closed.history.first().history_user.username == "coordinator"
-    # The samples stay as imported.
+    # The samples stay as imported (the authority's model plan for schools is a template).
     assert (
         not Roadmap.objects.filter(imports__isnull=False)
         .exclude(status=RoadmapStatus.DRAFT)
         .exists()
     )
+
+
+# --- Agreement and approval --------------------------------------------------------------
+
+
+def timeline(plan: Roadmap) -> list[tuple[str, str, str]]:
+    """(kind, who, for which organisation) of the plan's events, in order."""
+    return [
+        (
+            event.kind,
+            event.actor.username,
+            event.organisation.short_name if event.organisation else "",
+        )
+        for event in PlanEvent.objects.filter(roadmap=plan).select_related("actor", "organisation")
+    ]
+
+
+def started_at(plan: Roadmap) -> datetime.datetime:
+    return plan.history.filter(status=RoadmapStatus.EXECUTION).earliest("history_date").history_date
+
+
+def school_plan(school: str) -> Roadmap:
+    return Roadmap.objects.get(owner__short_name=school, template__isnull=False)
+
+
+def page(client, username: str, plan: Roadmap) -> str:
+    client.force_login(User.objects.get(username=username))
+    response = client.get(reverse("roadmap_detail", args=[plan.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_there_are_plans_in_every_state(demo):
+    states = set(Roadmap.objects.values_list("status", flat=True))
+    assert {
+        RoadmapStatus.DRAFT,
+        RoadmapStatus.CONCURRENCE,
+        RoadmapStatus.APPROVED,
+        RoadmapStatus.EXECUTION,
+        RoadmapStatus.CLOSED,
+    } <= states
+
+
+@pytest.mark.parametrize("title", [scenario.CURRENT_TITLE, scenario.CLOSED_TITLE])
+def test_the_municipal_plans_were_agreed_and_approved_before_execution(demo, title):
+    plan = Roadmap.objects.get(title__startswith=title, revision=1)
+    authority, centre = scenario.OWNER, scenario.CENTRE
+    assert timeline(plan)[:3] == [
+        (PlanEventKind.SUBMITTED, "coordinator", ""),
+        (PlanEventKind.AGREED, "head", centre),
+        (PlanEventKind.APPROVED, "chief", ""),
+    ]
+    events = list(PlanEvent.objects.filter(roadmap=plan))
+    assert plan.created_at < events[0].at < events[1].at < events[2].at < started_at(plan)
+    assert plan.approved_by.username == "chief"
+    assert plan.approval_date == timezone.localtime(plan.approved_at).date()
+    assert plan.approval_date < timezone.localtime(started_at(plan)).date()
+    assert plan.approval_order.startswith(f"приказ от {plan.approval_date:%d.%m.%Y} № 01-13/")
+    assert plan.approval_name == plan.approved_by.get_short_name()
+    assert plan.approval_organisation == Organisation.objects.get(short_name=authority).full_name
+    party = PlanConcurrence.objects.get(roadmap=plan, requested=True)
+    assert (party.organisation.short_name, party.status) == (centre, ConcurrenceStatus.AGREED)
+    # The marks came after the start.
+    first_mark = (
+        ExecutionRecord.history.filter(
+            measure__roadmap=plan, history_type="~", history_user__isnull=False
+        )
+        .earliest("history_date")
+        .history_date
+    )
+    assert started_at(plan) < first_mark
+
+
+def test_last_years_plan_was_closed_through_the_workflow(demo):
+    plan = Roadmap.objects.get(title__startswith=scenario.CLOSED_TITLE)
+    kind, who, _ = timeline(plan)[-1]
+    assert (kind, who) == (PlanEventKind.CLOSED, "coordinator")
+    assert PlanEvent.objects.filter(roadmap=plan).last().comment
+
+
+def test_the_school_plan_waits_for_the_authority(demo, client):
+    plan = school_plan(scenario.S3)
+    assert plan.status == RoadmapStatus.CONCURRENCE
+    assert plan.submitted_by.username == "deputy"
+    answers = {
+        row.organisation.short_name: row.status
+        for row in PlanConcurrence.objects.filter(roadmap=plan, requested=True)
+    }
+    assert answers == {
+        scenario.CENTRE: ConcurrenceStatus.AGREED,
+        scenario.OWNER: ConcurrenceStatus.PENDING,
+    }
+    for username in ("coordinator", "chief"):
+        assert f"Ваше решение от имени {scenario.OWNER}" in page(client, username, plan)
+    assert "Ваше решение от имени" not in page(client, "head", plan)
+    assert "Ваше решение от имени" not in page(client, "deputy", plan)
+
+
+def test_a_school_plan_was_returned_with_remarks_and_is_a_draft_again(demo, client):
+    plan = school_plan(scenario.S5)
+    assert plan.status == RoadmapStatus.DRAFT
+    assert timeline(plan) == [
+        (PlanEventKind.SUBMITTED, "deputy5", ""),
+        (PlanEventKind.AGREED, "head", scenario.CENTRE),
+        (PlanEventKind.RETURNED, "coordinator", scenario.OWNER),
+    ]
+    remark = PlanEvent.objects.get(roadmap=plan, kind=PlanEventKind.RETURNED).comment
+    assert "Пробный ОГЭ по математике" in remark
+    text = page(client, "deputy5", plan)
+    assert "Возвращено с замечаниями" in text
+    assert "Пробный ОГЭ по математике" in text
+    assert "Отправить на согласование" in text
+
+
+def test_the_other_schools_have_the_model_plan_to_fill_in(demo):
+    template = Roadmap.objects.get(title__startswith=scenario.TEMPLATE_TITLE, is_template=True)
+    assert set(template.copies.values_list("owner__short_name", flat=True)) == set(scenario.SCHOOLS)
+    for school in (scenario.S8, scenario.S12):
+        plan = school_plan(school)
+        assert plan.status == RoadmapStatus.DRAFT
+        assert not PlanEvent.objects.filter(roadmap=plan).exists()
+
+
+def test_the_centre_plan_is_approved_and_published_before_its_year(demo, client):
+    plan = Roadmap.objects.get(title__startswith=scenario.CENTRE_TITLE)
+    assert plan.status == RoadmapStatus.APPROVED
+    assert [kind for kind, _, _ in timeline(plan)] == [
+        PlanEventKind.SUBMITTED,
+        PlanEventKind.AGREED,
+        PlanEventKind.APPROVED,
+        PlanEventKind.PUBLISHED,
+    ]
+    assert plan.approved_by.username == "head"
+    assert today() < plan.period_start
+    assert not ExecutionRecord.objects.filter(measure__roadmap=plan).exists()
+    link = PublicLink.objects.get(roadmap=plan, withdrawn_at__isnull=True)
+    client.logout()
+    public = client.get(reverse("public_roadmap", args=[link.token]))
+    assert public.status_code == 200
+    assert "Выездные консультации методистов" in public.content.decode()
+
+
+def test_the_correction_differs_by_one_added_measure_and_one_deadline(demo, client):
+    plan = current_plan()
+    revision = Roadmap.objects.get(previous_revision=plan)
+    assert (revision.revision, revision.status) == (2, RoadmapStatus.DRAFT)
+    comparison = compare.compare_revisions(plan, revision)
+    assert comparison.summary == "добавлено 1, изменено 1"
+    changed = next(c for c in comparison.changes if "changed" in c.kinds)
+    assert [label for label, _, _ in changed.fields] == ["Сроки"]
+    client.force_login(User.objects.get(username="coordinator"))
+    text = client.get(reverse("roadmap_compare", args=[revision.pk])).content.decode()
+    assert "добавлено 1" in text
+    assert "Совещание при начальнике управления образования" in text
+
+
+def test_the_network_plan_stays_a_draft_for_the_checker_to_send(demo, client):
+    plan = Roadmap.objects.get(owner__short_name=scenario.CENTRE, imports__isnull=False)
+    assert plan.status == RoadmapStatus.DRAFT
+    assert not PlanEvent.objects.filter(roadmap=plan).exists()
+    assert not PlanConcurrence.objects.filter(roadmap=plan, requested=True).exists()
+    partner = User.objects.get(username="partner")
+    assert Roadmap.objects.for_user(partner, "roadmaps.agree_roadmap").filter(pk=plan.pk).exists()
+    assert "Отправить на согласование" in page(client, "coordinator", plan)
+    form = client.get(reverse("roadmap_submit", args=[plan.pk])).content.decode()
+    for centre in ("МКУ «ЦРО и ОК»", "МКУ ДПО «ЦРО»", "МКУ «Организационно-методический центр РО»"):
+        assert centre in form

@@ -1,8 +1,9 @@
-"""An interrupted ``seed_demo`` is finished by the next run: the execution demo is played
-one service call at a time, outside one transaction, and every step checks whether it
-was done."""
+"""An interrupted ``seed_demo`` is finished by the next run: the execution and workflow
+demo is played one service call at a time, outside one transaction, and every step checks
+whether it was done."""
 
 import io
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -10,9 +11,10 @@ from django.core.management import call_command
 from core.timezones import zone
 from demo import execution as replay
 from demo import scenario
+from demo import workflow as lives
 from execution.models import Evidence, ExecutionRecord
-from roadmaps.constants import RoadmapStatus
-from roadmaps.models import Measure, Roadmap
+from roadmaps.constants import PlanEventKind, RoadmapStatus
+from roadmaps.models import Measure, PlanEvent, Roadmap
 from schools.models import Organisation
 
 
@@ -51,10 +53,23 @@ def test_an_interrupted_seed_is_finished_by_the_next_run(db, monkeypatch):
         failing_after(patch, replay, "_apply", 70)
         with pytest.raises(Interrupted):
             seed()
+    with monkeypatch.context() as patch:
+        # Then in the middle of the agreements: the plans' lives go on from their timelines.
+        failing_after(patch, lives.roadmap_services, "concurrence_answer", 3)
+        with pytest.raises(Interrupted):
+            seed()
     seed()
 
     owner = Organisation.objects.get(short_name=scenario.OWNER)
-    plans = scenario.plans(replay.reference_day(owner), zone(owner.region))
+    day = replay.reference_day(owner)
+    plans = scenario.plans(day, zone(owner.region))
+    template = scenario.school_template(day, zone(owner.region))
+    lived = [act for plan in plans for act in plan.life] + [
+        act for copy in template.copies for act in copy.life
+    ]
+    expected = Counter(lives.event_of(act) for act in lived)
+    expected[PlanEventKind.CORRECTION] += 1  # the new revision's own
+    assert Counter(PlanEvent.objects.values_list("kind", flat=True)) == expected
     decided = attached = 0
     for plan in plans:
         for script in plan.records:
@@ -69,7 +84,7 @@ def test_an_interrupted_seed_is_finished_by_the_next_run(db, monkeypatch):
     )
     assert Evidence.objects.count() == attached
     for plan in plans:
-        roadmap = Roadmap.objects.get(title__startswith=plan.title_start)
+        roadmap = Roadmap.objects.get(title__startswith=plan.title_start, revision=1)
         assert roadmap.measures.count() == sum(len(s.measures) for s in plan.sections)
     closed = Roadmap.objects.get(title__startswith=scenario.CLOSED_TITLE)
     assert closed.status == RoadmapStatus.CLOSED
