@@ -149,19 +149,31 @@ def _normalised(text: str) -> str:
     return re.sub(r"[\"«»“”„'`]+", '"', (text or "").lower()).replace("ё", "е")
 
 
+_WORD = re.compile(r"[а-яa-z0-9]+")
+# Share of an organisation's full name (as word stems) a «СОГЛАСОВАНО» row must carry to
+# name it: documents write the name in the genitive («Начальник управления образования
+# администрации …»), so whole names rarely occur verbatim.
+STEM_SHARE = 0.75
+
+
+def _stems(text: str) -> set[str]:
+    return {word[:5] for word in _WORD.findall(_normalised(text)) if len(word) >= 4}
+
+
 def document_matches(roadmap: Roadmap, rows: list[PlanConcurrence]) -> dict[int, int]:
     """The «СОГЛАСОВАНО» rows read from the document matched to organisations of the
-    directory in the plan's region, by a short or full name written in them: row id →
-    organisation id (only unambiguous matches)."""
+    directory in the plan's region: row id → organisation id, only where one organisation
+    is clearly meant — its short name is written in the row, or most of its full name is
+    (word stems, so that the genitive of the documents matches)."""
     texts = {
-        row.pk: _normalised(" ".join((row.organisation_text, row.position)))
+        row.pk: " ".join((row.organisation_text, row.position))
         for row in rows
         if row.organisation_id is None and (row.organisation_text or row.position)
     }
     if not texts:
         return {}
     candidates = [
-        (pk, _normalised(short), _normalised(full))
+        (pk, _normalised(short), _normalised(full), _stems(full))
         for pk, short, full in Organisation.objects.filter(
             region_id=roadmap.owner.region_id, is_active=True
         )
@@ -169,22 +181,39 @@ def document_matches(roadmap: Roadmap, rows: list[PlanConcurrence]) -> dict[int,
         .values_list("pk", "short_name", "full_name")
     ]
     found = {}
-    for row_id, text in texts.items():
+    for row_id, raw in texts.items():
+        text, stems = _normalised(raw), _stems(raw)
         hits = {
             pk
-            for pk, short, full in candidates
+            for pk, short, full, _ in candidates
             if (full and full in text) or (len(short) > 5 and short in text)
         }
+        if not hits:
+            scored = sorted(
+                (
+                    (len(own & stems) / len(own), pk)
+                    for pk, _, _, own in candidates
+                    if len(own) >= 2
+                ),
+                reverse=True,
+            )
+            if (
+                scored
+                and scored[0][0] >= STEM_SHARE
+                and (len(scored) == 1 or scored[1][0] < scored[0][0])
+            ):
+                hits = {scored[0][1]}
         if len(hits) == 1:
             found[row_id] = hits.pop()
     return found
 
 
 def agreement_candidates(user, roadmap: Roadmap) -> list[Organisation]:
-    """The organisations the sender may ask to agree this plan: those of the sender's
-    reach (not the owner itself), those the document's «СОГЛАСОВАНО» names (matched in the
-    directory), the organisations of people granted this plan (partner centres of other
-    municipalities) and those asked before."""
+    """The organisations the sender may ask to agree this plan: the authorities and
+    centres of the plan's municipality and the region's bodies (a school's deputy asks its
+    УО and centre), those of the sender's reach (not the owner itself), those the
+    document's «СОГЛАСОВАНО» names (matched in the directory), the organisations of people
+    granted this plan (partner centres of other municipalities) and those asked before."""
     rows = list(PlanConcurrence.objects.filter(roadmap=roadmap))
     ids = {row.organisation_id for row in rows if row.organisation_id}
     ids |= set(document_matches(roadmap, rows).values())
@@ -198,8 +227,13 @@ def agreement_candidates(user, roadmap: Roadmap) -> list[Organisation]:
         Organisation.objects.for_user(user, "view").filter(is_active=True).exclude(kind="school")
     )
     organisations = Organisation.objects.filter(is_active=True).exclude(pk=roadmap.owner_id)
+    owner = roadmap.owner
+    governing = Q(region_id=owner.region_id, municipality__isnull=True)
+    if owner.municipality_id:
+        governing |= Q(municipality_id=owner.municipality_id)
+    governing &= ~Q(kind="school")
     return list(
-        organisations.filter(Q(pk__in=ids) | Q(pk__in=reach.values("pk")))
+        organisations.filter(Q(pk__in=ids) | Q(pk__in=reach.values("pk")) | governing)
         .select_related("municipality")
         .order_by("municipality__name", "short_name")
     )

@@ -508,3 +508,22 @@ def test_a_measure_created_while_the_period_changes_is_derived_with_the_new_peri
     assert errors == []
     # One window: the year 2020 of the new period, not 2020 and 2021 of the old one.
     assert [(row[2], row[3]) for row in current(created[0])] == [(D(2020, 1, 1), D(2020, 12, 31))]
+
+
+def test_new_dates_are_written_on_sqlite_too(world):
+    """``make run`` embeds SQLite: the bulk date update falls back to the ORM there."""
+    from unittest import mock
+
+    from roadmaps.windows import _update_dates
+    from tests.roadmaps.factories import RoadmapFactory
+
+    plan = RoadmapFactory(owner=world.authority)
+    measure = Measure.objects.create(roadmap=plan, title="Семинар", order=1)
+    window = MeasureWindow.objects.create(
+        measure=measure, position=0, starts_on=D(2020, 3, 1), due_on=D(2020, 3, 31)
+    )
+    window.starts_on, window.due_on = D(2020, 4, 1), D(2020, 4, 30)
+    with mock.patch.object(connection, "vendor", "sqlite"):
+        _update_dates([window])
+    window.refresh_from_db()
+    assert (window.starts_on, window.due_on) == (D(2020, 4, 1), D(2020, 4, 30))

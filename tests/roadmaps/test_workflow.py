@@ -351,3 +351,25 @@ def test_the_comparison_page(cast, client):
     assert (
         client.get(reverse("roadmap_compare", args=[copy.pk]), {"with": 999999}).status_code == 404
     )
+
+
+def test_a_document_row_in_the_genitive_names_the_authority(world):
+    from tests.roadmaps.factories import RoadmapFactory
+
+    plan = RoadmapFactory(owner=world.school)
+    row = PlanConcurrence.objects.create(
+        roadmap=plan,
+        position="Начальник управления образования администрации муниципального образования Новокубанский район",
+        name="Е. Н. Кравченко",
+    )
+    assert services.workflow.document_matches(plan, [row]) == {row.pk: world.authority.pk}
+
+
+def test_a_school_deputy_may_ask_the_authority_and_the_centre(world):
+    from tests.roadmaps.factories import RoadmapFactory
+
+    deputy = world.user("school_deputy")
+    plan = RoadmapFactory(owner=world.school)
+    candidates = services.agreement_candidates(deputy, plan)
+    assert {world.authority, world.centre} <= set(candidates)
+    assert world.neighbour_authority not in candidates
