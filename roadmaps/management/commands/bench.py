@@ -3,11 +3,18 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from roadmaps.benchmarks import bench_roadmaps
 from roadmaps.importing.bench import bench_import
 
-BENCHMARKS = {"roadmaps": bench_roadmaps, "import": bench_import}
+# A benchmark is a function ``(repeat=...) -> dict``, or the dotted path of one in an app
+# that builds on plans (roadmaps never imports those apps: tests/test_architecture.py).
+BENCHMARKS = {
+    "roadmaps": bench_roadmaps,
+    "import": bench_import,
+    "execution": "execution.bench.bench_execution",
+}
 
 
 class Command(BaseCommand):
@@ -20,5 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args, name, repeat, **options):
         if repeat < 1:
             raise CommandError("--repeat должен быть не меньше 1.")
-        result = BENCHMARKS[name](repeat=repeat)
+        benchmark = BENCHMARKS[name]
+        if isinstance(benchmark, str):
+            benchmark = import_string(benchmark)
+        result = benchmark(repeat=repeat)
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
