@@ -256,9 +256,11 @@ def my_work(
     """The records the person's organisations owe on plans in execution, by tab.
 
     ``verb``: the records the person may mark (their own work), or view (an
-    organisation's page). Queries: organisations (unless given), the records with their
-    plans, evidence of the rows shown (3). A school owes hundreds of records, not thousands: they are judged in
-    Python, each on its plan region's today."""
+    organisation's page). Queries: organisations (unless given), the facts of every
+    record (dates, mark, review, the time zone of the plan's region), the whole records of
+    the tab shown, their evidence (4). A school owes hundreds of records, not thousands:
+    each is judged in Python on its plan region's today from its facts alone, and only the
+    rows shown are loaded as records."""
     if tab not in TAB_STATUSES:
         tab = "todo"
     if organisations is None:
@@ -268,37 +270,55 @@ def my_work(
     empty = dict.fromkeys(TAB_STATUSES, 0)
     if not ids:
         return MyWork(organisations, chosen, tab, [], empty, [])
-    records = (
+    owed = (
         ExecutionRecord.objects.for_user(user, verb)
         .filter(organisation_id__in=ids, measure__roadmap__status=RoadmapStatus.EXECUTION)
-        .select_related(*RECORD_RELATED)
         .order_by("due_on", "measure__roadmap_id", "measure__order", "pk")
+        .values_list(
+            "pk",
+            "due_on",
+            "starts_on",
+            "state",
+            "done_on",
+            "review",
+            "marked_at",
+            "reviewed_at",
+            "measure__roadmap__owner__region__time_zone",
+        )
     )
-    rows = record_rows(records, with_evidence=False)
+    todays: dict[str, datetime.date] = {}
     counts = dict(empty)
-    by_tab: dict[str, list[RecordRow]] = {name: [] for name in TAB_STATUSES}
-    for row in rows:
+    wanted = TAB_STATUSES[tab]
+    # (pk, status, today, sort key of the «done» tab) of the records of the tab shown.
+    shown: list[tuple[int, Status, datetime.date, object]] = []
+    for pk, due_on, starts_on, state, done_on, review, marked_at, reviewed_at, zone in owed:
+        if zone not in todays:
+            todays[zone] = today_in(zone)
+        today = todays[zone]
+        value = status(RecordFacts(due_on, starts_on, state, done_on, review), today)
         for name, statuses in TAB_STATUSES.items():
-            if row.status in statuses:
+            if value in statuses:
                 counts[name] += 1
-                by_tab[name].append(row)
                 break
-    shown = by_tab[tab]
+        if value in wanted:
+            shown.append((pk, value, today, marked_at or reviewed_at))
     if tab == "done":
-        shown.sort(key=lambda r: r.record.marked_at or r.record.reviewed_at, reverse=True)
+        shown.sort(key=lambda item: item[3], reverse=True)
     more = max(0, len(shown) - TAB_LIMIT) if tab in {"later", "done"} else 0
     if more:
         shown = shown[:TAB_LIMIT]
-    _attach_evidence(shown)
+    loaded = {record.pk: record for record in records_by_ids([pk for pk, *_ in shown])}
+    rows = [RecordRow(loaded[pk], value, today) for pk, value, today, _ in shown if pk in loaded]
+    _attach_evidence(rows)
     groups: list[tuple[str, list[RecordRow]]] = []
     if tab == "todo":
         for value, label in TODO_GROUPS:
-            members = [row for row in shown if row.status == value]
+            members = [row for row in rows if row.status == value]
             if value == Status.OVERDUE:
                 members.sort(key=lambda r: r.record.due_on)
             if members:
                 groups.append((label, members))
-    return MyWork(organisations, chosen, tab, shown, counts, groups, more)
+    return MyWork(organisations, chosen, tab, rows, counts, groups, more)
 
 
 def _attach_evidence(rows: list[RecordRow]) -> None:
