@@ -158,6 +158,32 @@ RECORD_RELATED = (
 )
 
 
+# What the lines of a list show, joined to each record; the plans (with owner and region)
+# are a handful per list, loaded once by ``listed`` rather than joined to every row.
+LIST_RELATED = ("measure", "organisation", "marked_by", "reviewed_by")
+
+
+def listed(
+    records: Iterable[ExecutionRecord], *, roadmap: Roadmap | None = None
+) -> list[ExecutionRecord]:
+    """Records loaded with ``LIST_RELATED`` given their plans, owners and regions: one
+    query for every plan of the list (none for an empty list, nor when the records are
+    all of the ``roadmap`` the page already has)."""
+    records = list(records)
+    if roadmap is not None:
+        plans = {roadmap.pk: roadmap}
+    else:
+        plan_ids = {record.measure.roadmap_id for record in records}
+        plans = (
+            Roadmap.objects.order_by().select_related("owner__region").in_bulk(plan_ids)
+            if plan_ids
+            else {}
+        )
+    for record in records:
+        record.measure.roadmap = plans[record.measure.roadmap_id]
+    return records
+
+
 def record_for_page(user, pk: int) -> RecordRow:
     """One record the person may see, for its page (404 otherwise)."""
     from schools.access import get_object_for_user
@@ -258,9 +284,9 @@ def my_work(
     ``verb``: the records the person may mark (their own work), or view (an
     organisation's page). Queries: organisations (unless given), the facts of every
     record (dates, mark, review, the time zone of the plan's region), the whole records of
-    the tab shown, their evidence (4). A school owes hundreds of records, not thousands:
-    each is judged in Python on its plan region's today from its facts alone, and only the
-    rows shown are loaded as records."""
+    the tab shown and their plans (``listed``), their evidence (5). A school owes hundreds
+    of records, not thousands: each is judged in Python on its plan region's today from
+    its facts alone, and only the rows shown are loaded as records."""
     if tab not in TAB_STATUSES:
         tab = "todo"
     if organisations is None:
@@ -354,7 +380,8 @@ def review_queue(
     """Marks waiting for the person's acceptance (curated schools; a coordinator's
     municipality), oldest first, with the filters' choices and counts.
 
-    Queries: the counts per school and plan, the page of records, their evidence (3)."""
+    Queries: the counts per school and plan, the page of records and their plans
+    (``listed``), their evidence (4)."""
     waiting = ExecutionRecord.objects.for_user(user, REVIEW).filter(
         review=ReviewState.WAITING,
         state__in=("done", "partly"),
@@ -385,8 +412,8 @@ def review_queue(
         for org_id, _, plan_pk, _, n in counts
         if (not school_id or org_id == school_id) and (not plan_id or plan_pk == plan_id)
     )
-    records = filtered.select_related(*RECORD_RELATED).order_by("marked_at", "pk")[:limit]
-    rows = record_rows(records)
+    records = filtered.select_related(*LIST_RELATED).order_by("marked_at", "pk")[:limit]
+    rows = record_rows(listed(records))
     return ReviewQueue(
         rows=rows,
         total=total,
@@ -457,7 +484,9 @@ def plan_execution(user, roadmap: Roadmap, *, own_rows: bool = True) -> PlanExec
         total = total + value
     result = PlanExecution(roadmap, today, total, by_measure, ordered)
     if own_rows and len(ordered) == 1:
-        loaded = records.select_related(*RECORD_RELATED).order_by("due_on", "pk")
+        loaded = listed(
+            records.select_related(*LIST_RELATED).order_by("due_on", "pk"), roadmap=roadmap
+        )
         per_measure: dict[int, list[RecordRow]] = defaultdict(list)
         for row in record_rows(loaded):
             per_measure[row.record.measure_id].append(row)
@@ -501,10 +530,16 @@ def plan_record_list(
     return [row[0] for row in ordered]
 
 
-def records_by_ids(ids: list[int]) -> list[ExecutionRecord]:
-    """Whole records (with what their lines show) in the order of ``ids``."""
-    found = ExecutionRecord.objects.filter(pk__in=ids).select_related(*RECORD_RELATED).in_bulk()
-    return [found[pk] for pk in ids if pk in found]
+def records_by_ids(ids: list[int], *, roadmap: Roadmap | None = None) -> list[ExecutionRecord]:
+    """Whole records (with what their lines show, ``listed``; all of ``roadmap`` if
+    given) in the order of ``ids``."""
+    found = (
+        ExecutionRecord.objects.filter(pk__in=ids)
+        .select_related(*LIST_RELATED)
+        .order_by()
+        .in_bulk()
+    )
+    return listed((found[pk] for pk in ids if pk in found), roadmap=roadmap)
 
 
 def markable_ids(user, ids: Iterable[int]) -> set[int]:

@@ -456,7 +456,7 @@ def roadmap_execution(request, pk: int):
     measures = selectors.plan_measures(roadmap)
     ids = selectors.plan_record_list(request.user, roadmap, filters, execution.today, measures)
     page = Paginator(ids, selectors.RECORDS_PAGE).get_page(page_param(request.GET.get("page")))
-    rows = selectors.record_rows(selectors.records_by_ids(list(page.object_list)))
+    rows = selectors.record_rows(selectors.records_by_ids(list(page.object_list), roadmap=roadmap))
     markable = selectors.markable_ids(request.user, [row.record.pk for row in rows])
     by_measure = [
         (measure, execution.by_measure[measure.pk])
