@@ -46,7 +46,8 @@ demo: migrate
 	DJANGO_SETTINGS_MODULE=config.settings.local $(RUN) python manage.py seed_demo
 
 # Jobs run in a worker everywhere: beside the server, `make run` starts a Celery worker
-# (every queue) and beat. Broker: Redis when REDIS_URL is set, else kombu's filesystem
+# (every queue) and beat (the hourly reminders among them; the links of their e-mails
+# point at this server, SITE_URL). Broker: Redis when REDIS_URL is set, else kombu's filesystem
 # transport under var/celery/ (config/settings/local.py) — nothing extra to install. The
 # worker and beat stop with the server (trap on exit, Ctrl+C or TERM).
 CELERY_QUEUES := default,imports,pdf,mail
@@ -58,7 +59,7 @@ run: demo
 	@echo
 	@echo "Дорожные карты: http://127.0.0.1:$(PORT)/  (остановить — Ctrl+C)"
 	@echo
-	@export DJANGO_SETTINGS_MODULE=config.settings.local; \
+	@export DJANGO_SETTINGS_MODULE=config.settings.local SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
 	$(RUN) celery -A config $(WORKER_ARGS) & worker=$$!; \
 	$(RUN) celery -A config beat --loglevel INFO --schedule var/celery/beat-schedule & beat=$$!; \
 	$(RUN) python manage.py runserver 127.0.0.1:$(PORT) & server=$$!; \

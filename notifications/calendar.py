@@ -50,8 +50,10 @@ def person_of_token(token: str):
     return preference.person if preference else None
 
 
-def feed(person) -> bytes:
-    """The person's calendar as iCalendar bytes (3 queries and the person's access facts)."""
+def feed(person, *, link=absolute) -> bytes:
+    """The person's calendar as iCalendar bytes (3 queries and the person's access facts).
+    ``link`` makes a path absolute: the address the calendar program used (the view), else
+    ``SITE_URL``. UIDs always name ``SITE_URL``'s host, whatever address was used."""
     from .selectors import home_zone
 
     zone = home_zone(person)
@@ -80,11 +82,11 @@ def feed(person) -> bytes:
     host = site_host()
     stamp = timezone.now()
     for record in records:
-        calendar.add_component(_event(record, today, host, stamp))
+        calendar.add_component(_event(record, today, host, stamp, link))
     return calendar.to_ical()
 
 
-def _event(record: ExecutionRecord, today: datetime.date, host: str, stamp) -> Event:
+def _event(record: ExecutionRecord, today: datetime.date, host: str, stamp, link) -> Event:
     roadmap = record.measure.roadmap
     value = status(
         RecordFacts(record.due_on, record.starts_on, record.state, record.done_on, record.review),
@@ -109,7 +111,7 @@ def _event(record: ExecutionRecord, today: datetime.date, host: str, stamp) -> E
         if record.starts_on and record.starts_on != record.due_on
         else f"до {record.due_on:%d.%m.%Y}"
     )
-    url = absolute(reverse("record_detail", kwargs={"pk": record.pk}))
+    url = link(reverse("record_detail", kwargs={"pk": record.pk}))
     event = Event()
     event.add("uid", f"record-{record.pk}@{host}")
     event.add("dtstamp", stamp)

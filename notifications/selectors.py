@@ -13,7 +13,6 @@ from schools.access import member_roles, scope_for
 from schools.models import Municipality, Region
 
 from .constants import BELL_LIMIT, KIND_HELP, NOTIFICATIONS_PAGE, Kind
-from .mail import absolute
 from .models import Notification, NotificationPreference
 
 CHANGE_REMINDERS = "notifications.change_remindersettings"
@@ -65,7 +64,7 @@ class PreferencesPage:
     preference: NotificationPreference
     time_zone: str
     kinds: list[KindChoice]
-    calendar_url: str
+    calendar_path: str  # the page makes it absolute with the address the person uses
     municipalities: list[Municipality]
 
 
@@ -75,16 +74,14 @@ def preferences_page(user) -> PreferencesPage:
     from .services import preference_of
 
     preference = preference_of(user)
-    calendar_url = ""
+    calendar_path = ""
     if preference.calendar_token:
-        calendar_url = absolute(
-            reverse("calendar_feed", kwargs={"token": preference.calendar_token})
-        )
+        calendar_path = reverse("calendar_feed", kwargs={"token": preference.calendar_token})
     return PreferencesPage(
         preference=preference,
         time_zone=home_zone(user),
         kinds=[KindChoice(kind.value, kind.label, KIND_HELP[kind]) for kind in Kind],
-        calendar_url=calendar_url,
+        calendar_path=calendar_path,
         municipalities=reminder_municipalities(user),
     )
 

@@ -91,7 +91,12 @@ def notification_preferences(request):
         )
         messages.success(request, "Настройки уведомлений сохранены.")
         return redirect("notification_preferences")
-    return render(request, "notifications/preference_form.html", {"page": page, "form": form})
+    calendar_url = request.build_absolute_uri(page.calendar_path) if page.calendar_path else ""
+    return render(
+        request,
+        "notifications/preference_form.html",
+        {"page": page, "form": form, "calendar_url": calendar_url},
+    )
 
 
 @login_required
@@ -105,7 +110,7 @@ def calendar_link(request):
             "Ссылка на календарь отключена: по старой ссылке календарь больше не открывается.",
         )
     else:
-        had = selectors.preferences_page(request.user).calendar_url
+        had = services.preference_of(request.user).calendar_token
         services.calendar_token_issue(person=request.user, acting_user=request.user)
         messages.success(
             request,
@@ -124,7 +129,10 @@ def calendar_feed(request, token: str):
     person = calendar.person_of_token(token)
     if person is None:
         raise Http404("Ссылка на календарь отозвана или неверна.")
-    response = HttpResponse(calendar.feed(person), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        calendar.feed(person, link=request.build_absolute_uri),
+        content_type="text/calendar; charset=utf-8",
+    )
     response["Content-Disposition"] = 'inline; filename="roadmaps.ics"'
     response["X-Robots-Tag"] = "noindex"
     return response
