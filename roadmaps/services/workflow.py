@@ -307,12 +307,24 @@ def roadmap_submit(
         ["status", "submitted_at", "submitted_by"],
         "Отправлен на согласование",
     )
-    event = _event(roadmap, PlanEventKind.SUBMITTED, acting_user, comment=comment)
+    # A correction says what changed, in the request and in the timeline.
+    changes = ""
+    if roadmap.previous_revision_id:
+        from ..compare import compare_revisions
+
+        summary = compare_revisions(roadmap.previous_revision, roadmap).summary
+        changes = f"Редакция {roadmap.revision}, изменения: {summary}."
+    event = _event(
+        roadmap,
+        PlanEventKind.SUBMITTED,
+        acting_user,
+        comment=" ".join(part for part in (changes, comment) if part),
+    )
     if asked:
         _tell(
             event,
             people_with(workflow.AGREE_VERB, asked, roadmap),
-            f"Просят согласовать план «{roadmap.title}»",
+            f"Просят согласовать план «{roadmap.title}»" + (f" ({changes})" if changes else ""),
             acting_user,
         )
     else:

@@ -217,8 +217,15 @@ def test_a_correction_is_a_new_revision_and_the_comparison_shows_its_changes(cas
     # A second correction of the same revision is refused while one exists.
     with pytest.raises(ValidationError, match="уже есть редакция 2"):
         services.roadmap_correct(roadmap=plan, acting_user=coordinator)
-    # Approved in turn, it replaces the earlier one, which stays readable.
-    _approved(world, coordinator, Roadmap.objects.get(pk=copy.pk))
+    # The request for agreement says what changed.
+    services.roadmap_submit(
+        roadmap=Roadmap.objects.get(pk=copy.pk), acting_user=coordinator, organisations=[]
+    )
+    event = PlanEvent.objects.filter(roadmap=copy, kind=PlanEventKind.SUBMITTED).get()
+    assert event.comment == "Редакция 2, изменения: добавлено 1, изменено 1."
+    services.roadmap_approve(
+        roadmap=copy, acting_user=world.user("head"), approval_date=D(2026, 1, 12), order_number="8"
+    )
     plan.refresh_from_db()
     assert plan.status == RoadmapStatus.REPLACED
 
