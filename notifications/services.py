@@ -224,19 +224,26 @@ def reminders_run(
     inline: bool = False,
     dry_run: bool = False,
     resend_after: datetime.timedelta | None = None,
+    deliver: Deliver | None = None,
+    regions: Iterable[int] | None = None,
+    resend: bool = True,
 ) -> RunResult:
     """The daily job. Without ``day`` (the hourly beat): every region's own local day, to
     the people whose digest hour has come there. With ``day`` (``send_reminders
     --date``): that day for everybody whose region has reached it, whatever the hour.
 
     ``inline``: send the e-mails in this process after each batch commits (no broker);
-    else through ``send_digest``. ``dry_run``: everything is computed and written in a
-    transaction that is rolled back; nothing is sent. Digests claimed earlier and not sent
-    for ``resend_after`` (default ``DIGEST_RESEND_AFTER``) are sent again."""
+    else through ``send_digest``; ``deliver(ids, result)`` replaces both (the benchmark
+    collects the ids). ``dry_run``: everything is computed and written in a transaction
+    that is rolled back; nothing is sent. Digests claimed earlier and not sent for
+    ``resend_after`` (default ``DIGEST_RESEND_AFTER``) are sent again (unless ``resend`` is
+    false). ``regions``: only the people of these regions (the benchmark, which shares the
+    database with real people)."""
     now = now or timezone.now()
     world = reminders.load_world()
     groups: dict[datetime.date, dict[int, int | None]] = {}
-    for region_id in world.regions:
+    chosen = set(world.regions) if regions is None else set(regions) & set(world.regions)
+    for region_id in sorted(chosen):
         local = reminders.local_now(world, region_id, now)
         if day is None:
             groups.setdefault(local.date(), {})[region_id] = local.hour
@@ -247,15 +254,19 @@ def reminders_run(
         date=dates[0].isoformat() if len(dates) == 1 else [d.isoformat() for d in dates],
         dry_run=dry_run,
     )
-    deliver: Deliver = _send_now if inline else _enqueue
+    deliver = deliver or (_send_now if inline else _enqueue)
     run_id = uuid.uuid4()
     with transaction.atomic() if dry_run else nullcontext():
         for digest_day in sorted(groups):
             _run_day(world, digest_day, groups[digest_day], now, run_id, result, deliver)
-        grace = settings.DIGEST_RESEND_AFTER if resend_after is None else resend_after
-        result.resent = resend_due(
-            now=now - grace, exclude_run=run_id, deliver=None if dry_run else deliver, result=result
-        )
+        if resend:
+            grace = settings.DIGEST_RESEND_AFTER if resend_after is None else resend_after
+            result.resent = resend_due(
+                now=now - grace,
+                exclude_run=run_id,
+                deliver=None if dry_run else deliver,
+                result=result,
+            )
         if dry_run:
             transaction.set_rollback(True)
     if result.no_email_people:
@@ -410,8 +421,8 @@ def _claim_batch(
         elif state == DigestState.NO_EMAIL:
             result.no_email += 1
             result.no_email_people.append(pk)
-    if deliver is _enqueue or result.dry_run:
-        result.digests_sent += len(to_send)
+    if deliver is not _send_now or result.dry_run:
+        result.digests_sent += len(to_send)  # handed over (the in-process sender counts its own)
 
 
 def _attach_events(event_ids: list[int], day, run_id) -> None:

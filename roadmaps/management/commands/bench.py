@@ -14,6 +14,7 @@ BENCHMARKS = {
     "roadmaps": bench_roadmaps,
     "import": bench_import,
     "execution": "execution.bench.bench_execution",
+    "reminders": "notifications.bench.bench_reminders",
 }
 
 
