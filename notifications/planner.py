@@ -359,7 +359,7 @@ def plan_day(
                 person_id,
                 WAITING,
                 None,
-                f"Всего ждут вашей проверки: {count_phrase(total, MARKS)}.",
+                f"Всего в очереди проверки: {count_phrase(total, MARKS)}.",
                 "queue",
             )
     return plan

@@ -178,8 +178,8 @@ def test_waiting_marks_new_ones_and_the_count_to_the_reviewers():
     assert told(plan) == [(3, "waiting", 0), (3, "waiting", 1), (5, "waiting", 0)]
     summaries = {p: i.text for p, items in plan.items.items() for i in items if i.record is None}
     assert summaries == {
-        3: "Всего ждут вашей проверки: 4 отметки.",
-        5: "Всего ждут вашей проверки: 2 отметки.",
+        3: "Всего в очереди проверки: 4 отметки.",
+        5: "Всего в очереди проверки: 2 отметки.",
     }
     assert all(i.target == "queue" for i in plan.items[5])
 
