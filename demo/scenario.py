@@ -475,6 +475,21 @@ def current_plan(today: Date, zone: datetime.tzinfo) -> PlanScript:
                     every,
                     AssignmentMode.ORGANISATIONS,
                 ),
+                # Due tomorrow and in a week, marked by nobody yet: on the day the demo is
+                # seeded, the reminders (7 and 1 days before) have something to tell every
+                # school (notifications, ``send_reminders``).
+                MeasureSpec(
+                    "2.5.",
+                    "Сводка о пропусках уроков обучающимися 9-х и 11-х классов без "
+                    "уважительной причины",
+                    f"с {dotted(ago(6))} по {dotted(today + DAY)} и с {dotted(today + 2 * DAY)} "
+                    f"по {dotted(today + 7 * DAY)}",
+                    "Классные руководители 9-х и 11-х классов",
+                    "Заместители директоров",
+                    "Сводка в УО по установленной форме",
+                    every,
+                    AssignmentMode.ORGANISATIONS,
+                ),
             ),
         ),
         SectionSpec(
