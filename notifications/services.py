@@ -53,6 +53,7 @@ from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.text import clean_text
 from schools.access import SYSTEM, recheck
@@ -64,6 +65,7 @@ from .constants import (
     RETRY_BASE_SECONDS,
     RETRY_MAX_SECONDS,
     DigestState,
+    Kind,
 )
 from .mail import digest_message
 from .models import Digest, Notification, NotificationPreference, ReminderSettings
@@ -107,8 +109,8 @@ def notify(*, recipients: Iterable, kind: str, text: str, url: str, roadmap=None
     if (
         not isinstance(url, str)
         or not url.startswith("/")
-        or url.startswith("//")
         or len(url) > 500
+        or not url_has_allowed_host_and_scheme(url, allowed_hosts=set())
     ):
         raise ValueError("notify(): url must be a path of this site, such as /roadmaps/5/.")
     if record is not None and roadmap is None:
@@ -142,6 +144,12 @@ def notify(*, recipients: Iterable, kind: str, text: str, url: str, roadmap=None
             )
             for person in told
         )
+
+
+def plan_event_told(sender, *, event, recipients, text: str, url: str, **kwargs) -> None:
+    """``roadmaps.signals.plan_event`` (a step of a plan's life: sent for agreement, agreed,
+    returned, approved…): told to the people who act next, in the step's transaction."""
+    notify(recipients=recipients, kind=Kind.APPROVAL, text=text, url=url, roadmap=event.roadmap)
 
 
 def _people(recipients: Iterable) -> list:
@@ -403,7 +411,7 @@ def _claim_batch(
             attach.extend(events.get(pk, []))
         Notification.objects.bulk_create(notes, batch_size=1000)
         if attach:
-            _attach_events(attach, day, run_id)
+            _attach_events(attach, day, run_id, batch)
         to_send = [
             claimed[pk] for pk in batch if pk in claimed and states[pk] == DigestState.CLAIMED
         ]
@@ -425,7 +433,7 @@ def _claim_batch(
         result.digests_sent += len(to_send)  # handed over (the in-process sender counts its own)
 
 
-def _attach_events(event_ids: list[int], day, run_id) -> None:
+def _attach_events(event_ids: list[int], day, run_id, people: list[int]) -> None:
     """The events waiting for a digest join the digests just claimed (one UPDATE); the
     digests' counts are taken again, and one whose events another digest took first is
     left with nothing to send (never an empty e-mail)."""
@@ -440,7 +448,7 @@ def _attach_events(event_ids: list[int], day, run_id) -> None:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    mine = Digest.objects.filter(run=run_id, day=day)
+    mine = Digest.objects.filter(run=run_id, day=day, person_id__in=people)
     mine.update(items=Coalesce(Subquery(counts), Value(0)))
     mine.filter(items=0).exclude(state=DigestState.EMPTY).update(
         state=DigestState.EMPTY, next_try_at=None

@@ -96,3 +96,42 @@ def test_rolled_back_with_the_caller(world):
     with pytest.raises(RuntimeError):
         caller()
     assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["/\\evil.example/", "/\\/evil.example"])
+def test_backslash_tricks_are_not_paths(world, url):
+    with pytest.raises(ValueError, match="url must be a path"):
+        services.notify(
+            recipients=[world.user("school_deputy")], kind=Kind.MESSAGE, text="Т.", url=url
+        )
+
+
+def test_steps_of_a_plan_s_life_are_told_to_who_acts_next(world):
+    """The approval workflow's signal: a plan sent for agreement reaches the parties."""
+    import datetime
+
+    from roadmaps import services as roadmaps
+    from schools.constants import Role
+    from tests.factories import person
+
+    coordinator = world.user("municipal_coordinator")
+    plan = roadmaps.roadmap_create(
+        acting_user=coordinator,
+        owner=world.authority,
+        title="Сетевой план",
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2027, 12, 31),
+    )
+    roadmaps.measure_create(
+        roadmap=plan, acting_user=coordinator, title="Семинар", deadline_text="март 2026"
+    )
+    centre_head = person("centre-head", world.centre, Role.HEAD)
+    roadmaps.roadmap_submit(
+        roadmap=plan, acting_user=coordinator, organisations=[world.centre], comment="Просим"
+    )
+    (told,) = Notification.objects.filter(person=centre_head)
+    assert told.kind == Kind.APPROVAL
+    assert told.url == f"/roadmaps/{plan.pk}/"
+    assert told.plan_title == "Сетевой план"
+    assert told.digest is None  # in the next digest
+    assert not Notification.objects.filter(person=coordinator).exists()
