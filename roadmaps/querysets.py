@@ -3,10 +3,9 @@ on the plan."""
 
 from django.db.models import Q
 
-from schools.access import ScopedQuerySet, member_organisations, permission_name, scope_for
+from schools.access import ScopedQuerySet, permission_name, scope_for
 
 VIEW_VERB = "roadmaps.view_roadmap"
-AGREE_VERB = "roadmaps.agree_roadmap"
 
 
 class RoadmapQuerySet(ScopedQuerySet):
@@ -31,7 +30,9 @@ class RoadmapQuerySet(ScopedQuerySet):
 
         q = self.scope_q(scope, action) | self.grants_q(user, VIEW_VERB)
         # An organisation asked to agree a plan sees it (its head and coordinator).
-        asked = member_organisations(user, AGREE_VERB)
+        from .workflow import agreeing_organisations
+
+        asked = agreeing_organisations(user)
         if asked:
             from .models import PlanConcurrence
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -558,12 +559,17 @@ def revision_family(user, roadmap: Roadmap) -> list[Roadmap]:
     )
 
 
+# What ``secrets.token_urlsafe`` writes: anything else is no link (and never reaches the
+# database: a NUL byte would make PostgreSQL refuse the query).
+PUBLIC_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
 def published_link(token: str):
     """The live public link of this token to an approved revision, or None. The one read
     that is not scoped by a person: a published plan is public by its authors' decision."""
     from .models import PublicLink
 
-    if not token or len(token) > 64:
+    if not isinstance(token, str) or not PUBLIC_TOKEN.fullmatch(token):
         return None
     link = (
         PublicLink.objects.filter(token=token, withdrawn_at__isnull=True)

@@ -42,7 +42,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schools.access import member_organisations, object_grants, scope_for
+from schools.access import member_organisations, member_roles, object_grants, scope_for
+from schools.roles import AGREE_ROLES
 
 from .constants import ConcurrenceStatus, RoadmapStatus
 
@@ -116,7 +117,7 @@ def answering_organisations(user, roadmap, concurrences, grants: set[str] | None
     plan, those of any organisation they belong to."""
     if not getattr(user, "is_authenticated", False):
         return []
-    mine = set(member_organisations(user, AGREE_VERB))
+    mine = set(agreeing_organisations(user))
     if grants is None:
         grants = object_grants(user, roadmap)
     if AGREE_VERB in grants:
@@ -124,6 +125,12 @@ def answering_organisations(user, roadmap, concurrences, grants: set[str] | None
     if getattr(user, "is_superuser", False):
         return [c for c in concurrences if c.requested]
     return [c for c in concurrences if c.requested and c.organisation_id in mine]
+
+
+def agreeing_organisations(user) -> list[int]:
+    """The organisations the person answers for when asked to agree a plan: those where
+    they are head or coordinator (``schools.roles.AGREE_ROLES``)."""
+    return sorted({org for role, org, _, _ in member_roles(user) if role in AGREE_ROLES})
 
 
 def pending(concurrences) -> list:

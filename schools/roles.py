@@ -59,7 +59,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "schools.import_directory",
         "schools.export_directory",
         *ROADMAP_EDIT,
-        "roadmaps.agree_roadmap",
         EXECUTION_VIEW,
         EXECUTION_MARK,
         EXECUTION_REVIEW,
@@ -79,7 +78,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "schools.change_organisation",
         "schools.export_directory",
         "roadmaps.view_roadmap",
-        "roadmaps.agree_roadmap",
         "roadmaps.approve_roadmap",
         "roadmaps.export_roadmap",
         EXECUTION_VIEW,
@@ -128,6 +126,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         REMINDERS_VIEW,
     ],
 }
+
+# Who answers for an organisation asked to agree a plan («СОГЛАСОВАНО»): its head and, in
+# an authority or centre, its coordinator. Not a verb over plans by reach (the asked
+# organisation is rarely the plan's owner): ``roadmaps.workflow`` reads these roles of the
+# person's memberships; ``roadmaps.agree_roadmap`` stays the verb of a grant on one plan.
+AGREE_ROLES = frozenset({Role.HEAD, Role.MUNICIPAL_COORDINATOR, Role.REGIONAL_COORDINATOR})
 
 # What a curator may do on the schools assigned to them (beyond their own reach):
 # look, and accept or return the school's execution marks.

@@ -24,7 +24,7 @@ from core.timezones import today_in
 from schools.access import FORBIDDEN_MESSAGE, object_grants, recheck
 from schools.constants import Role
 from schools.models import Membership, Organisation
-from schools.roles import roles_with
+from schools.roles import AGREE_ROLES, roles_with
 
 from .. import workflow
 from ..constants import ROADMAP_HEADER_FIELDS, ConcurrenceStatus, PlanEventKind, RoadmapStatus
@@ -88,14 +88,16 @@ def _event(roadmap, kind, user, *, comment="", organisation=None) -> PlanEvent:
 
 def people_with(verb: str, organisation_ids: Iterable[int], roadmap: Roadmap | None = None) -> set:
     """Ids of the active people holding ``verb`` through a membership in these
-    organisations, and (with ``roadmap``) through a grant on it."""
+    organisations (for agreeing: the roles that answer for an organisation), and (with
+    ``roadmap``) through a grant on it."""
     organisation_ids = list(organisation_ids)
     ids: set[int] = set()
+    roles = sorted(AGREE_ROLES) if verb == workflow.AGREE_VERB else roles_with(verb)
     if organisation_ids:
         ids |= set(
             Membership.objects.filter(
                 organisation_id__in=organisation_ids,
-                role__in=roles_with(verb),
+                role__in=roles,
                 is_active=True,
                 user__is_active=True,
             ).values_list("user_id", flat=True)

@@ -171,27 +171,35 @@ def test_a_measure_that_becomes_unscheduled_gets_one_undated_record(world, semin
     ]
 
 
-def test_the_plans_group_of_schools_brings_and_takes_records(world, coordinator):
+def test_the_plans_group_of_schools_changes_through_a_correction(world, coordinator):
+    """The group of a plan in execution is part of its approved text: it changes in a
+    correction, which takes the records over when it starts (a school that left keeps
+    what it marked, one that came in owes the measure)."""
+    from django.core.exceptions import ValidationError
+
     plan, measure = plan_with(world, coordinator, "Сентябрь 2020", AssignmentMode.PLAN_GROUP)
     # An empty group: the plan's owner owes it.
     assert [r[0] for r in rows(measure)] == [world.authority.short_name]
-    services.roadmap_set_school_group(
-        roadmap=plan, acting_user=coordinator, schools=[world.school, world.second_school]
+    with pytest.raises(ValidationError, match="не редактируется"):
+        services.roadmap_set_school_group(
+            roadmap=plan, acting_user=coordinator, schools=[world.school]
+        )
+    record = ExecutionRecord.objects.get(measure=measure)
+    execution.mark(records=record, acting_user=coordinator, state=MarkState.DONE)
+    copy = services.roadmap_correct(roadmap=plan, acting_user=coordinator)
+    services.roadmap_set_school_group(roadmap=copy, acting_user=coordinator, schools=[world.school])
+    services.roadmap_submit(roadmap=copy, acting_user=coordinator, organisations=[])
+    services.roadmap_approve(
+        roadmap=copy, acting_user=world.user("head"), approval_date=D(2020, 8, 1), order_number="3"
     )
-    assert [r[0] for r in rows(measure)] == [
-        world.school.short_name,
-        world.second_school.short_name,
+    execution.start_execution(roadmap=copy, acting_user=coordinator)
+    new_measure = Measure.objects.get(roadmap=copy)
+    # The authority's marked record moved to the correction and stays; СОШ № 3 now owes it.
+    assert [(r[0], r[4]) for r in rows(new_measure)] == [
+        (world.school.short_name, "pending"),
+        (world.authority.short_name, "done"),
     ]
-    record = ExecutionRecord.objects.get(measure=measure, organisation=world.school)
-    execution.mark(records=record, acting_user=world.user("school_deputy"), state=MarkState.DONE)
-    services.roadmap_set_school_group(
-        roadmap=plan, acting_user=coordinator, schools=[world.second_school]
-    )
-    # СОШ № 3 left the group: its marked record stays; nothing else of it.
-    assert [(r[0], r[4]) for r in rows(measure)] == [
-        (world.school.short_name, "done"),
-        (world.second_school.short_name, "pending"),
-    ]
+    assert Roadmap.objects.get(pk=plan.pk).status == RoadmapStatus.REPLACED
 
 
 def test_chosen_organisations_changed_are_synced(world, seminar):

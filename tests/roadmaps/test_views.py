@@ -142,9 +142,11 @@ def test_plan_page_query_budget_is_the_same_for_2_and_42_measures(client, coordi
     # 8: user, memberships, role permissions, plan+owner (visible), the person's grants on
     #    the plan (the buttons), sections, measures+indicator, due dates (values only) —
     #    then the review count (9) and the bell's unread count (10: notifications, one
-    #    index-only count on every page with the menu). The session comes from the cache;
-    #    no windows as objects, no responsible organisations.
-    assert len(small) == len(large) == 10, _tables(large)
+    #    index-only count on every page with the menu), then the plan's life (13: the
+    #    parties asked or named by the document, the timeline, the family of revisions; a
+    #    draft has no public link to read). The session comes from the cache; no windows
+    #    as objects, no responsible organisations.
+    assert len(small) == len(large) == 13, _tables(large)
     assert not any("responsible_organisations" in q for q in large)
 
 
