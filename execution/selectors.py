@@ -709,3 +709,13 @@ def start_preview(roadmap: Roadmap) -> StartPreview:
         organisations=len({key[2] for key in desired}),
         records=len(desired),
     )
+
+
+def organisation_rollup(user, organisation: Organisation) -> Rollup:
+    """The roll-up of what the organisation owes on plans in execution, over the records
+    the person sees (one query; today of the organisation's region)."""
+    records = ExecutionRecord.objects.for_user(user, VIEW).filter(
+        organisation=organisation, measure__roadmap__status=RoadmapStatus.EXECUTION
+    )
+    found = rollups_by(records, "organisation_id", today_in(organisation.region))
+    return found.get(organisation.pk, Rollup())

@@ -110,6 +110,16 @@ def organisation_execution(request, pk: int):
     """An organisation's rows of every plan in execution, for whoever sees them (its
     director, the coordinator, the curator): the same lists as «Мои мероприятия»."""
     organisation = get_object_for_user(Organisation, request.user, pk)
+    if request.htmx and request.GET.get("summary"):
+        # The card on the organisation's page: its roll-up over the plans in execution.
+        return render(
+            request,
+            "execution/_organisation_summary.html",
+            {
+                "organisation": organisation,
+                "summary": selectors.organisation_rollup(request.user, organisation),
+            },
+        )
     work = selectors.my_work(
         request.user,
         tab=request.GET.get("tab", "todo"),

@@ -354,3 +354,16 @@ def test_a_not_done_mark_does_not_wait_for_the_curator(world, live, login):
     )
     record.refresh_from_db()
     assert (record.state, record.review) == (MarkState.NOT_DONE, ReviewState.NONE)
+
+
+def test_the_school_page_shows_its_execution(world, live, login):
+    client = login(world.user("municipal_coordinator"))
+    page = client.get(reverse("organisation_detail", args=[world.school.pk])).content.decode()
+    assert reverse("organisation_execution", args=[world.school.pk]) in page
+    summary = client.get(
+        reverse("organisation_execution", args=[world.school.pk]),
+        {"summary": "1"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Исполнение мероприятий" in summary
+    assert "просрочено 1" in summary
