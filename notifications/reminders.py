@@ -263,12 +263,22 @@ def day_facts(world: World, day: datetime.date, earliest_since: datetime.date) -
     )
     events: dict[int, list[int]] = defaultdict(list)
     for person, pk in (
-        Notification.objects.filter(digest__isnull=True, kind__in=EVENT_KINDS)
+        Notification.objects.filter(
+            digest__isnull=True, kind__in=EVENT_KINDS, created_at__gte=events_since(day)
+        )
         .order_by("pk")
         .values_list("person_id", "pk")
     ):
         events[person].append(pk)
     return DayFacts(unmarked, returned, waiting, waiting_counts, dict(events))
+
+
+def events_since(day: datetime.date) -> datetime.datetime:
+    """Events older than the catch-up horizon are not mailed any more (they stay under the
+    bell): a digest never reports more than ``CATCH_UP_DAYS`` of the past."""
+    return datetime.datetime.combine(
+        day - DAY * CATCH_UP_DAYS, datetime.time.min, tzinfo=datetime.UTC
+    )
 
 
 def local_now(world: World, region_id: int, now: datetime.datetime) -> datetime.datetime:

@@ -329,3 +329,16 @@ def test_queries_do_not_grow_with_records(world, reminders, django_capture_on_co
     large = queries()
     assert small == large
     assert large < 30
+
+
+def test_events_older_than_a_week_stay_under_the_bell(world, django_capture_on_commit_callbacks):
+    from core.timezones import today_in
+
+    head = world.user("head")
+    (old,) = services.notify(recipients=[head], kind=Kind.MESSAGE, text="Давно.", url="/")
+    Notification.objects.filter(pk=old.pk).update(created_at=noon(today_in(world.region) - 8 * DAY))
+    run(today_in(world.region), capture=django_capture_on_commit_callbacks)
+    old.refresh_from_db()
+    assert old.digest is None
+    assert Digest.objects.get(person=head).state == DigestState.EMPTY
+    assert mail.outbox == []
