@@ -18,6 +18,7 @@ urlpatterns = [
     # The public page of a published plan revision: no login (roadmaps.views.workflow).
     path("public/<str:token>/", public_roadmap, name="public_roadmap"),
     path("", include("execution.urls")),
+    path("", include("reports.urls")),
     path("", include("notifications.urls")),
     path("", include("dashboard.urls")),
     path("", include("schools.urls")),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "execution",
     "dashboard",
     "notifications",
+    "reports",
     "demo",
 ]
 
@@ -211,6 +212,8 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.send_reminders": {"queue": "mail"},
     "notifications.tasks.send_digest": {"queue": "mail"},
     "notifications.tasks.cleanup_notifications": {"queue": "default"},
+    "reports.tasks.build_report": {"queue": "pdf"},
+    "reports.tasks.cleanup_reports": {"queue": "default"},
 }
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
@@ -236,6 +239,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.cleanup_notifications",
         "schedule": _crontab(minute=30, hour=3),
     },
+    "cleanup-reports": {
+        "task": "reports.tasks.cleanup_reports",
+        "schedule": _crontab(minute=45, hour=3),
+    },
 }
 # A claimed digest whose e-mail is still not sent this long after it was due (its task was
 # lost with a killed worker or never reached the broker) is sent again by the hourly run:
@@ -246,6 +253,18 @@ NOTIFICATION_RETENTION = timedelta(days=env_int("NOTIFICATION_RETENTION_DAYS", 1
 # Uploads waiting for import are kept this long, then deleted by cleanup_imports.
 IMPORT_UPLOAD_TTL = timedelta(hours=env_int("IMPORT_UPLOAD_TTL_HOURS", 24))
 IMPORT_JOB_RETENTION = timedelta(days=env_int("IMPORT_JOB_RETENTION_DAYS", 30))
+
+# Reports (reports/): files of unsigned reports are kept this long after their last
+# request (a signed PDF is kept: its QR code leads to it); the key that encrypts the
+# private keys of organisations' certificates (URL-safe base64 of 32 bytes; empty: derived
+# from SECRET_KEY); a timestamp authority for PAdES B-T/B-LT signatures and whether
+# revocation data may be fetched over the network while signing.
+REPORT_RETENTION = timedelta(days=env_int("REPORT_RETENTION_DAYS", 30))
+CERTIFICATE_ENCRYPTION_KEY = env_str("CERTIFICATE_ENCRYPTION_KEY", "")
+SIGNING_TSA_URL = env_str("SIGNING_TSA_URL", "")
+SIGNING_FETCH_REVOCATION = env_bool("SIGNING_FETCH_REVOCATION", False)
+# The largest PDF the public verification page reads.
+VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 20 * 1024 * 1024)
 
 # Mail (Django 6.1 MAILERS). EMAIL_URL-style split settings keep deployment simple:
 # MAIL_BACKEND=smtp needs MAIL_HOST; the default prints letters to the console;
@@ -314,7 +333,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint logs every step of every render at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # --- django-import-export -------------------------------------------------------------
