@@ -40,6 +40,14 @@ EXECUTION_REVIEW = "execution.review_executionrecord"
 REMINDERS_VIEW = "notifications.view_remindersettings"
 REMINDERS_CHANGE = "notifications.change_remindersettings"
 
+# Organisations' signing certificates (the reports app): uploaded and withdrawn by staff
+# administrators within their reach.
+CERTIFICATES_MANAGE = [
+    "reports.view_signingcertificate",
+    "reports.add_signingcertificate",
+    "reports.change_signingcertificate",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGIONAL_COORDINATOR: [
         *VIEW_DIRECTORY,
@@ -124,6 +132,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "roadmaps.view_roadmap",
         EXECUTION_VIEW,
         REMINDERS_VIEW,
+        *CERTIFICATES_MANAGE,
     ],
 }
 
