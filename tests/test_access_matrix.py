@@ -376,6 +376,7 @@ def database_state() -> dict[str, int]:
                 "execution",
                 "monitoring",
                 "notifications",
+                "reports",
                 "guardian",
                 "auth",
             )
