@@ -15,6 +15,7 @@ from schools.models import Municipality, Organisation, Region, User
 from .directory import seed_directory
 from .execution import seed_execution
 from .plans import seed_plans
+from .signing import seed_signing
 
 
 def seed_demo() -> dict[str, int]:
@@ -23,6 +24,8 @@ def seed_demo() -> dict[str, int]:
         by_short = seed_directory()
         seed_plans(by_short)
     seed_execution(by_short)
+    # The demo CA, a certificate per organisation, the approved plans signed.
+    seed_signing()
     return {
         "regions": Region.objects.count(),
         "municipalities": Municipality.objects.count(),
