@@ -42,6 +42,19 @@ MAX_NOTE = 5000
 MAX_EVIDENCE = 20
 
 REPORTING_MONTHS = (1, 3, 6, 12)
+# The fields a mark writes (a person's, or one read from an imported plan).
+MARK_FIELDS = [
+    "state",
+    "done_on",
+    "note",
+    "marked_by",
+    "marked_at",
+    "review",
+    "reviewed_by",
+    "reviewed_at",
+    "review_comment",
+    "version",
+]
 STARTABLE_STATUSES = {RoadmapStatus.DRAFT, RoadmapStatus.APPROVED}
 MARKS = {MarkState.DONE, MarkState.PARTLY, MarkState.NOT_DONE}
 # Marks that say something was done carry the day it was done.
@@ -653,18 +666,7 @@ def _apply_mark(
         bulk_update_with_history(
             changed,
             ExecutionRecord,
-            [
-                "state",
-                "done_on",
-                "note",
-                "marked_by",
-                "marked_at",
-                "review",
-                "reviewed_by",
-                "reviewed_at",
-                "review_comment",
-                "version",
-            ],
+            MARK_FIELDS,
             default_user=_history_user(acting_user),
             default_change_reason="Отметка об исполнении",
             default_date=now,
@@ -965,18 +967,7 @@ def _mark_from_imported_text(roadmap: Roadmap, measures: Sequence[Measure], acti
         bulk_update_with_history(
             changed,
             ExecutionRecord,
-            [
-                "state",
-                "done_on",
-                "note",
-                "marked_by",
-                "marked_at",
-                "review",
-                "reviewed_by",
-                "reviewed_at",
-                "review_comment",
-                "version",
-            ],
+            MARK_FIELDS,
             batch_size=BATCH_SIZE,
             default_user=user,
             default_change_reason=IMPORTED_REASON,

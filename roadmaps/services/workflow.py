@@ -340,16 +340,28 @@ def roadmap_submit(
     return roadmap
 
 
+def _take_step(roadmap: Roadmap, acting_user, step: str, reason: str, kind, comment: str = ""):
+    """A step that only moves the plan to the step's target state: lock, check verb and
+    state, save with history, add the timeline's event. Returns (plan, event)."""
+    roadmap = _lock_plan(roadmap)
+    _require_verb(acting_user, roadmap, step)
+    _require_state(roadmap, step)
+    roadmap.status = workflow.STEPS[step].target
+    _save(roadmap, acting_user, ["status"], reason)
+    return roadmap, _event(roadmap, kind, acting_user, comment=comment)
+
+
 @transaction.atomic(durable=True)
 def roadmap_withdraw(*, roadmap: Roadmap, acting_user, comment: str = "") -> Roadmap:
     """Take a plan back from agreement to edit it (the parties' answers stay in history)."""
-    comment = _comment(comment)
-    roadmap = _lock_plan(roadmap)
-    _require_verb(acting_user, roadmap, "withdraw")
-    _require_state(roadmap, "withdraw")
-    roadmap.status = RoadmapStatus.DRAFT
-    _save(roadmap, acting_user, ["status"], "Отозван с согласования")
-    event = _event(roadmap, PlanEventKind.WITHDRAWN, acting_user, comment=comment)
+    roadmap, event = _take_step(
+        roadmap,
+        acting_user,
+        "withdraw",
+        "Отозван с согласования",
+        PlanEventKind.WITHDRAWN,
+        _comment(comment),
+    )
     asked = PlanConcurrence.objects.filter(roadmap=roadmap, requested=True).values_list(
         "organisation_id", flat=True
     )
@@ -563,13 +575,14 @@ def roadmap_approve(
 @transaction.atomic(durable=True)
 def roadmap_reject(*, roadmap: Roadmap, acting_user, comment: str) -> Roadmap:
     """The approver sends the plan back to its authors with remarks."""
-    comment = _comment(comment, required=True)
-    roadmap = _lock_plan(roadmap)
-    _require_verb(acting_user, roadmap, "reject")
-    _require_state(roadmap, "reject")
-    roadmap.status = RoadmapStatus.DRAFT
-    _save(roadmap, acting_user, ["status"], "Возвращён на доработку при утверждении")
-    event = _event(roadmap, PlanEventKind.REJECTED, acting_user, comment=comment)
+    roadmap, event = _take_step(
+        roadmap,
+        acting_user,
+        "reject",
+        "Возвращён на доработку при утверждении",
+        PlanEventKind.REJECTED,
+        _comment(comment, required=True),
+    )
     _tell(event, _authors(roadmap), f"План «{roadmap.title}» возвращён на доработку", acting_user)
     recheck(acting_user, workflow.APPROVE_VERB, roadmap)
     return roadmap
@@ -578,13 +591,9 @@ def roadmap_reject(*, roadmap: Roadmap, acting_user, comment: str) -> Roadmap:
 @transaction.atomic(durable=True)
 def roadmap_close(*, roadmap: Roadmap, acting_user, comment: str = "") -> Roadmap:
     """Execution ends: the plan is closed; its marks stay readable."""
-    comment = _comment(comment)
-    roadmap = _lock_plan(roadmap)
-    _require_verb(acting_user, roadmap, "close")
-    _require_state(roadmap, "close")
-    roadmap.status = RoadmapStatus.CLOSED
-    _save(roadmap, acting_user, ["status"], "Закрыт")
-    _event(roadmap, PlanEventKind.CLOSED, acting_user, comment=comment)
+    roadmap, _ = _take_step(
+        roadmap, acting_user, "close", "Закрыт", PlanEventKind.CLOSED, _comment(comment)
+    )
     recheck(acting_user, "change", roadmap)
     return roadmap
 

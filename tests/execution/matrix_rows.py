@@ -16,7 +16,6 @@ Who does what (the rule table of schools.access):
 * reviewing: the curators of the school and the municipality's coordinator.
 """
 
-from tests.conftest import PERSONAS
 from tests.execution.matrix_world import (
     evidence,
     execution_plan,
@@ -24,6 +23,8 @@ from tests.execution.matrix_world import (
     record,
     waiting_record,
 )
+from tests.matrix_codes import codes as _codes
+from tests.matrix_codes import redirected as _redirect
 from tests.roadmaps.matrix_rows import CHANGE_NEIGHBOUR, CHANGE_OWN
 from tests.roadmaps.matrix_rows import OTHER as OTHER_PLAN
 from tests.roadmaps.matrix_rows import plan as school_plan
@@ -41,16 +42,6 @@ WRITE_URLS = {
 
 def prepare(world) -> None:
     prepare_execution(world)
-
-
-def _codes(default, **overrides):
-    result = dict.fromkeys(PERSONAS, default)
-    result.update(overrides)
-    return result
-
-
-def _redirect(codes):
-    return {persona: 302 if code == 200 else code for persona, code in codes.items()}
 
 
 NEIGHBOURS = ("neighbour_coordinator", "partner", "foreign_curator", "two_roles")

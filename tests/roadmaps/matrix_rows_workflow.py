@@ -15,8 +15,11 @@ Targets, per "own" / "neighbour" / "other":
 * a public link of the home plan in execution (anyone, no login) and an unknown one.
 """
 
-from tests.conftest import PERSONAS
+from tests.execution.matrix_rows import STARTED_NEIGHBOUR, STARTED_OWN
 from tests.execution.matrix_world import execution_plan, prepare_execution
+from tests.matrix_codes import codes as _codes
+from tests.matrix_codes import redirected as _redirect
+from tests.matrix_codes import refused_if_visible
 from tests.roadmaps.matrix_rows import CHANGE_NEIGHBOUR, CHANGE_OWN, VIEW_NEIGHBOUR, VIEW_OWN
 from tests.roadmaps.matrix_rows import OTHER as OTHER_PLAN
 from tests.roadmaps.matrix_rows import plan as school_plan
@@ -75,16 +78,6 @@ def agreement_plan(world, which):
     return {"pk": world._workflow[which].pk}
 
 
-def _codes(default, **overrides):
-    result = dict.fromkeys(PERSONAS, default)
-    result.update(overrides)
-    return result
-
-
-def _redirect(codes):
-    return {persona: 302 if code == 200 else code for persona, code in codes.items()}
-
-
 OTHER = _codes(404, anonymous="login", superuser=200)
 # Sending a school's plan: the municipality's coordinator and the school's deputy (the
 # two-role person as a deputy); the director approves, he does not send.
@@ -96,47 +89,32 @@ SUBMIT_NEIGHBOUR = CHANGE_NEIGHBOUR
 # The plan on agreement at home is seen by the home municipality, and by the partner (its
 # centre is asked).
 ANSWER_OWN = {
-    **{persona: 403 if code == 200 else code for persona, code in VIEW_OWN.items()},
+    **refused_if_visible(VIEW_OWN),
     "municipal_coordinator": 302,
     "head": 302,
     "partner": 302,
     "superuser": 302,
 }
 ANSWER_NEIGHBOUR = {
-    **{persona: 403 if code == 200 else code for persona, code in VIEW_NEIGHBOUR.items()},
+    **refused_if_visible(VIEW_NEIGHBOUR),
     "neighbour_coordinator": 302,
     "two_roles": 302,
     "superuser": 302,
 }
 # Approving a school's plan: its director (and the superuser).
 APPROVE_OWN = {
-    **{persona: 403 if code == 200 else code for persona, code in VIEW_OWN.items()},
+    **refused_if_visible(VIEW_OWN),
     "school_director": 200,
     "superuser": 200,
 }
 APPROVE_NEIGHBOUR = {
-    **{persona: 403 if code == 200 else code for persona, code in VIEW_NEIGHBOUR.items()},
+    **refused_if_visible(VIEW_NEIGHBOUR),
     "superuser": 200,
 }
-# The authority's plan in execution: its writers (the coordinator; Армавир's for theirs).
-WRITE_EXECUTED_OWN = _codes(
-    403,
-    anonymous="login",
-    outsider=404,
-    neighbour_coordinator=404,
-    municipal_coordinator=302,
-    superuser=302,
-)
-WRITE_EXECUTED_NEIGHBOUR = _codes(
-    404,
-    anonymous="login",
-    regional_coordinator=403,
-    partner=403,
-    foreign_curator=403,
-    neighbour_coordinator=302,
-    two_roles=302,
-    superuser=302,
-)
+# The authority's plan in execution: its writers (the coordinator; Армавир's for theirs),
+# as for «Начать исполнение» of it.
+WRITE_EXECUTED_OWN = STARTED_OWN
+WRITE_EXECUTED_NEIGHBOUR = STARTED_NEIGHBOUR
 WRITE_EXECUTED_OTHER = _codes(404, anonymous="login", superuser=302)
 
 
