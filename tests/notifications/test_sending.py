@@ -147,3 +147,25 @@ def test_a_person_who_lost_their_address_is_not_sent(world, claimed, caplog):
     assert services.digest_send(claimed.pk).state == DigestState.NO_EMAIL
     assert mail.outbox == []
     assert "has no e-mail address" in caplog.text
+
+
+def test_an_operator_sends_a_failed_digest_again_from_the_admin(client, world, claimed):
+    from notifications.models import Digest
+
+    Digest.objects.filter(pk=claimed.pk).update(
+        state=DigestState.FAILED, attempts=8, last_error="SMTPServerDisconnected: …"
+    )
+    client.force_login(world.user("superuser"))
+    changelist = "/admin/notifications/digest/"
+    page = client.get(changelist, {"state__exact": "failed"})
+    assert page.status_code == 200
+    assert "SMTPServerDisconnected" in page.content.decode()
+    response = client.post(
+        changelist, {"action": "resend", "_selected_action": [claimed.pk], "index": 0}
+    )
+    assert response.status_code == 302
+    claimed.refresh_from_db()
+    assert (claimed.state, claimed.attempts) == (DigestState.CLAIMED, 0)
+    # Nobody else sees the digests.
+    client.force_login(world.user("administrator"))
+    assert client.get(changelist).status_code == 403
