@@ -4,6 +4,7 @@ through a real worker (tests/conftest.py ``celery_worker``)."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from django.core import mail
 
@@ -15,14 +16,19 @@ QUEUES = {"default", "imports", "pdf", "mail"}
 
 
 def project_tasks():
+    """Every task of the project's own apps (any app, including later ones)."""
+    from django.apps import apps
+
     from config.celery import app
+    from tests.test_architecture import app_dirs
 
     app.loader.import_default_modules()
-    return {
-        name: task
-        for name, task in app.tasks.items()
-        if name.split(".")[0] in {"roadmaps", "schools", "execution", "notifications", "core"}
+    labels = {
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve() in app_dirs()
     }
+    return {name: task for name, task in app.tasks.items() if name.split(".")[0] in labels}
 
 
 def test_every_task_has_a_queue_limits_below_the_visibility_timeout():
