@@ -52,6 +52,8 @@ class Home:
     drafts: list[Roadmap] = field(default_factory=list)
     draft_count: int = 0
     has_memberships: bool = False
+    # «МОБУ СОШ № 3 · Заместитель директора школы» under the greeting.
+    roles: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -72,6 +74,16 @@ REGIONAL_ROLES = {Role.REGIONAL_COORDINATOR, Role.HEAD, Role.ADMINISTRATOR}
 def home(user) -> Home:
     roles = member_roles(user)
     result = Home(has_memberships=bool(roles))
+    names = (
+        dict(
+            Organisation.objects.filter(pk__in={org for _, org, _, _ in roles}).values_list(
+                "pk", "short_name"
+            )
+        )
+        if roles
+        else {}
+    )
+    result.roles = [(names.get(org, ""), Role(role).label) for role, org, _, _ in roles]
     organisations = execution.my_organisations(user)
     if organisations:
         work = execution.my_work(user, organisations=organisations)
