@@ -14,7 +14,7 @@ from django.db.models.expressions import RawSQL
 
 from core import history
 from core.timezones import today_in
-from schools.access import allowed_ids
+from schools.access import allowed_ids, scope_for
 
 from . import workflow
 from .constants import LABELS, ConcurrenceStatus, RoadmapStatus, ScheduleKind
@@ -89,6 +89,31 @@ def _measure_row(measure: Measure, depth: int, dates: list[tuple[datetime.date, 
         window_count=sum(1 for _, changed in dates if not changed),
         more=max(0, len(dates) - SHOWN_DATES),
     )
+
+
+def part_for_change(model, user, pk, *, select_related: tuple[str, ...] = ()):
+    """A part of a plan (a measure, a section) that the person may change, or None.
+
+    One plain query loads it with its plan and the plan's owner; the person's change scope
+    (loaded once per request) decides, by the rule ``ScopedQuerySet.scope_q`` applies in
+    SQL (``Scope.contains``, as ``actions.plan_actions`` does): the nested scope SQL of
+    ``for_user`` is neither compiled nor planned. Only a part outside that scope is asked
+    about once more through ``for_user``, for the person's grants on its plan."""
+    try:
+        obj = model.objects.select_related("roadmap__owner", *select_related).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        return None
+    owner = obj.roadmap.owner
+    reach = scope_for(user, "roadmaps.change_roadmap")
+    if reach.contains(
+        region_id=owner.region_id,
+        municipality_id=owner.municipality_id,
+        organisation_id=owner.pk,
+    ):
+        return obj
+    if model.objects.for_user(user, "change").filter(pk=obj.pk).exists():
+        return obj
+    return None
 
 
 def roadmap_list(user, *, search: str = ""):

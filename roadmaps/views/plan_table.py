@@ -211,14 +211,14 @@ def plan_context(request, roadmap: Roadmap, *, print_view: bool = False) -> dict
 
 
 def load_for_change(model, user, pk: int, *, select_related: tuple[str, ...] = ()):
-    """An object the person may change, in one query: loaded through the verb's scope (the
-    check the write needs), not loaded as visible and then checked again. Only a refusal
-    asks once more, to answer 404 (not even visible) or 403 (visible, not changeable)."""
-    try:
-        obj = model.objects.for_user(user, "change").select_related(*select_related).get(pk=pk)
-    except model.DoesNotExist:
+    """A part of a plan the person may change, in one query: loaded and decided by the
+    verb's scope (``selectors.part_for_change``: the check the write needs), not loaded as
+    visible and then checked again. Only a refusal asks once more, to answer 404 (not even
+    visible) or 403 (visible, not changeable)."""
+    obj = selectors.part_for_change(model, user, pk, select_related=select_related)
+    if obj is None:
         get_object_for_user(model, user, pk)  # 404 when it is not even visible
-        raise PermissionDenied(FORBIDDEN_MESSAGE) from None
+        raise PermissionDenied(FORBIDDEN_MESSAGE)
     # The proof the service takes instead of checking the plan again before its write.
     return services.mark_change_checked(obj, user)
 

@@ -282,24 +282,27 @@ def test_inline_edit_query_budget_is_the_same_for_2_and_42_measures(client, coor
     )
     large_form = _queries(client, "get", url, **htmx)
     large_save = _queries(client, "post", url, _edit_post(measure, "Второе"), **htmx)
-    # The form, 6: user, memberships, role permissions, measure+plan in the change
-    # scope (one load with the verb check, not "visible" then "changeable"), the indicators
-    # of the form's choice, the plan's sections for «Перенести в раздел».
+    # The form, 6: user, measure+plan+owner (one plain load: the change scope is decided
+    # from the person's reach, loaded next, not "visible" then "changeable" in SQL),
+    # memberships, role permissions, the indicators of the form's choice, the plan's
+    # sections for «Перенести в раздел».
     assert len(small_form) == len(large_form) == 6, _tables(large_form)
     # The save, 20 (30 before: the service checked the plan again before the write, read
     # the section twice, asked full_clean for the plan and section ids and the origin
     # constraint (savepoint, check, release) and read the saved row back for its version;
     # the session now comes from the cache):
-    #  view (4): user, memberships, role permissions, measure+plan+section in the change
-    #    scope (the proof the service takes; the form's model clean reuses the section)
+    #  view (4): user, measure+plan+owner+section (one plain load), memberships, role
+    #    permissions — the change scope decided from them is the proof the service takes
+    #    (the form's model clean reuses the section)
     #  service (14): savepoint, lock, plan (read after the lock), update (version computed
     #    under the lock), history + its two m2m reads + m2m history, windows: lock, read,
     #    update, insert, the reach re-check, release
     #  row (2): section parents (depth), the row's due dates — the saved measure is reused.
     assert len(small_save) == len(large_save) == 20, "\n".join(q[:120] for q in large_save)
-    # The plan's change scope: the load (the proof) and the re-check after the write.
+    # The plan's change scope in SQL: only the re-check after the write (the load is
+    # decided from the person's reach, which covers the plan).
     scope_checks = [q for q in large_save if "roadmapuserobjectpermission" in q]
-    assert len(scope_checks) == 2, scope_checks
+    assert len(scope_checks) == 1, scope_checks
 
 
 def test_inline_edit_of_a_foreign_measure_is_404_and_of_a_visible_one_403(
