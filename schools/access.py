@@ -474,6 +474,12 @@ def recheck(user, action: str, *objects: models.Model) -> None:
             raise RuntimeError(f"access.recheck() got an unsaved {type(obj).__name__}.")
         by_model.setdefault(type(obj), set()).add(obj.pk)
     for model, pks in by_model.items():
-        found = model.objects.for_user(user, action).filter(pk__in=pks).values_list("pk", flat=True)
+        # Unordered: a model's default ordering may join other tables for nothing here.
+        found = (
+            model.objects.for_user(user, action)
+            .filter(pk__in=pks)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
         if set(found) != pks:
             raise PermissionDenied(FORBIDDEN_MESSAGE)

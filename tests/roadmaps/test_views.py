@@ -303,6 +303,8 @@ def test_inline_edit_query_budget_is_the_same_for_2_and_42_measures(client, coor
     # decided from the person's reach, which covers the plan).
     scope_checks = [q for q in large_save if "roadmapuserobjectpermission" in q]
     assert len(scope_checks) == 1, scope_checks
+    # Unordered: the measures' default ordering would join the plan for nothing.
+    assert "ORDER BY" not in scope_checks[0]
 
 
 def test_inline_edit_of_a_foreign_measure_is_404_and_of_a_visible_one_403(
