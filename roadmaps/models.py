@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from guardian.models import UserObjectPermissionBase
-from simple_history.models import HistoricalRecords
 
 from core.fields import CleanCharField, CleanTextField
+from core.history_records import HistoricalRecords
 from core.models import Job
 from schools.models import Organisation
 

@@ -287,18 +287,19 @@ def test_inline_edit_query_budget_is_the_same_for_2_and_42_measures(client, coor
     # memberships, role permissions, the indicators of the form's choice, the plan's
     # sections for «Перенести в раздел».
     assert len(small_form) == len(large_form) == 6, _tables(large_form)
-    # The save, 20 (30 before: the service checked the plan again before the write, read
-    # the section twice, asked full_clean for the plan and section ids and the origin
-    # constraint (savepoint, check, release) and read the saved row back for its version;
-    # the session now comes from the cache):
+    # The save, 19 (30, then 20 before: the service checked the plan again before the
+    # write, read the section twice, asked full_clean for the plan and section ids and the
+    # origin constraint (savepoint, check, release) and read the saved row back for its
+    # version; the session now comes from the cache; the m2m history read each field
+    # apart, joining the measure and the organisation):
     #  view (4): user, measure+plan+owner+section (one plain load), memberships, role
     #    permissions — the change scope decided from them is the proof the service takes
     #    (the form's model clean reuses the section)
-    #  service (14): savepoint, lock, plan (read after the lock), update (version computed
-    #    under the lock), history + its two m2m reads + m2m history, windows: lock, read,
-    #    update, insert, the reach re-check, release
+    #  service (13): savepoint, lock, plan (read after the lock), update (version computed
+    #    under the lock), history + its m2m read (both fields in one) + m2m history,
+    #    windows: lock, read, update, insert, the reach re-check, release
     #  row (2): section parents (depth), the row's due dates — the saved measure is reused.
-    assert len(small_save) == len(large_save) == 20, "\n".join(q[:120] for q in large_save)
+    assert len(small_save) == len(large_save) == 19, "\n".join(q[:120] for q in large_save)
     # The plan's change scope in SQL: only the re-check after the write (the load is
     # decided from the person's reach, which covers the plan).
     scope_checks = [q for q in large_save if "roadmapuserobjectpermission" in q]
