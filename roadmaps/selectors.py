@@ -466,11 +466,8 @@ def plan_row(
     """One row of the plan table (after an inline edit), without loading the whole plan;
     ``obj`` is the row when the caller already holds it (of this plan).
 
-    Queries: section parents, the row (unless given), its due dates (for a measure) (2-3)."""
-    # Unordered: the default ordering of sections joins the plan for nothing here.
-    parents = dict(
-        Section.objects.filter(roadmap=roadmap).order_by().values_list("pk", "parent_id")
-    )
+    Queries: the row (unless given), section parents (unless the row's section is in hand
+    and at the top), its due dates (for a measure) (1-3)."""
     if obj is not None and (obj.pk != pk or obj.roadmap_id != roadmap.pk):
         obj = None
     if obj is None and kind == "section":
@@ -481,9 +478,19 @@ def plan_row(
         return None
     parent_id = obj.parent_id if kind == "section" else obj.section_id
     depth = 0
-    while parent_id is not None and depth < 50:
-        depth += 1
-        parent_id = parents.get(parent_id)
+    section = Measure.section.field.get_cached_value(obj, None) if kind == "measure" else None
+    if section is not None and section.pk == parent_id and section.parent_id is None:
+        # A measure of a top-level section: its depth needs no look at the other sections.
+        depth = 1
+        parent_id = None
+    elif parent_id is not None:
+        # Unordered: the default ordering of sections joins the plan for nothing here.
+        parents = dict(
+            Section.objects.filter(roadmap=roadmap).order_by().values_list("pk", "parent_id")
+        )
+        while parent_id is not None and depth < 50:
+            depth += 1
+            parent_id = parents.get(parent_id)
     if kind == "measure":
         dates = list(
             MeasureWindow.objects.filter(measure=obj)

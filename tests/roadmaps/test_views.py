@@ -291,21 +291,46 @@ def test_inline_edit_query_budget_is_the_same_for_2_and_42_measures(client, coor
     # write, read the section twice, asked full_clean for the plan and section ids and the
     # origin constraint (savepoint, check, release) and read the saved row back for its
     # version; the session now comes from the cache; the m2m history read each field
-    # apart, joining the measure and the organisation):
+    # apart, joining the measure and the organisation; the row read the plan's sections
+    # for its depth):
     #  view (4): user, measure+plan+owner+section (one plain load), memberships, role
     #    permissions — the change scope decided from them is the proof the service takes
     #    (the form's model clean reuses the section)
     #  service (13): savepoint, lock, plan (read after the lock), update (version computed
     #    under the lock), history + its m2m read (both fields in one) + m2m history,
     #    windows: lock, read, update, insert, the reach re-check, release
-    #  row (2): section parents (depth), the row's due dates — the saved measure is reused.
-    assert len(small_save) == len(large_save) == 19, "\n".join(q[:120] for q in large_save)
+    #  row (1): the row's due dates — the saved measure and its top-level section are
+    #    reused (no look at the other sections for its depth).
+    assert len(small_save) == len(large_save) == 18, "\n".join(q[:120] for q in large_save)
     # The plan's change scope in SQL: only the re-check after the write (the load is
     # decided from the person's reach, which covers the plan).
     scope_checks = [q for q in large_save if "roadmapuserobjectpermission" in q]
     assert len(scope_checks) == 1, scope_checks
     # Unordered: the measures' default ordering would join the plan for nothing.
     assert "ORDER BY" not in scope_checks[0]
+
+
+def test_the_saved_row_keeps_its_depth_in_nested_sections(client, coordinator, roadmap):
+    """The row after a save is indented as in the table: a measure of a top-level section
+    from the section in hand, one of a nested section from the plan's sections."""
+    client.force_login(coordinator)
+    top = Section.objects.get(roadmap=roadmap, number="1.")
+    inner = services.section_create(
+        roadmap=roadmap, acting_user=coordinator, title="Подраздел", number="1.1.", parent=top
+    )
+    nested = services.measure_create(
+        roadmap=roadmap, acting_user=coordinator, section=inner, number="1.1.1.", title="Вложенное"
+    )
+    loose = services.measure_create(
+        roadmap=roadmap, acting_user=coordinator, number="2.", title="Вне раздела"
+    )
+    for measure, depth in ((Measure.objects.get(number="1.1."), 1), (nested, 2), (loose, 0)):
+        response = client.post(
+            reverse("measure_edit", kwargs={"pk": measure.pk}),
+            _edit_post(measure, f"{measure.title} (изменено)"),
+            headers={"HX-Request": "true"},
+        )
+        assert f'class="plan-measure depth-{depth}"' in response.content.decode()
 
 
 def test_inline_edit_of_a_foreign_measure_is_404_and_of_a_visible_one_403(
