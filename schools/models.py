@@ -351,3 +351,21 @@ class OrganisationUserObjectPermission(UserObjectPermissionBase):
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = "право на организацию"
         verbose_name_plural = "права на отдельные организации"
+
+
+class AccessVersion(models.Model):
+    """The version of what a person's reach is computed from: memberships, curator
+    assignments, organisations, the role groups and their permissions. One row, whose
+    token is replaced in the transaction of any change to them (``schools.signals``, the
+    bulk writes of ``schools.querysets``); ``schools.access`` keeps a person's memberships
+    and verbs in the cache under it, so that a change (a revoked membership above all)
+    holds from the next request on."""
+
+    token = models.CharField("метка", max_length=32)
+
+    class Meta:
+        verbose_name = "версия прав доступа"
+        verbose_name_plural = "версии прав доступа"
+
+    def __str__(self) -> str:
+        return self.token

@@ -6,7 +6,28 @@ The rules themselves live in ``schools.access``; here each model only names its 
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db.models import Q
 
-from .access import Scope, ScopedQuerySet
+from .access import Scope, ScopedQuerySet, access_changed
+
+
+class AccessFactsQuerySet(ScopedQuerySet):
+    """Rows a person's reach is computed from (``schools.access._load_facts``): a bulk
+    write gives the access version a new token, as a save or delete does through
+    ``schools.signals``, which bulk writes do not send."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        access_changed()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        access_changed()
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        access_changed()
+        return rows
 
 
 class RegionQuerySet(ScopedQuerySet):
@@ -31,7 +52,7 @@ class MunicipalityQuerySet(ScopedQuerySet):
         return q
 
 
-class OrganisationQuerySet(ScopedQuerySet):
+class OrganisationQuerySet(AccessFactsQuerySet):
     region_path = "region_id"
     municipality_path = "municipality_id"
     organisation_path = "id"
@@ -51,7 +72,7 @@ class OrganisationQuerySet(ScopedQuerySet):
         )
 
 
-class MembershipQuerySet(ScopedQuerySet):
+class MembershipQuerySet(AccessFactsQuerySet):
     region_path = "organisation__region_id"
     municipality_path = "organisation__municipality_id"
     organisation_path = "organisation_id"
@@ -60,7 +81,7 @@ class MembershipQuerySet(ScopedQuerySet):
         return self.filter(is_active=True, organisation__is_active=True)
 
 
-class CuratorAssignmentQuerySet(ScopedQuerySet):
+class CuratorAssignmentQuerySet(AccessFactsQuerySet):
     region_path = "school__region_id"
     municipality_path = "school__municipality_id"
     organisation_path = "school_id"

@@ -61,10 +61,11 @@ def _build(world, size: str) -> Data:
     return Data(live.plan, world)
 
 
-# Every page pays 4: user, memberships, role permissions (the person's reach), the unread
-# notifications (the menu). The session comes from the cache; the first request after
-# the login stamps its activity and is not counted.
-FRAME = 4
+# Every page pays 3: user, the access version (the person's memberships and role
+# permissions come from the cache under it), the unread notifications (the menu). The
+# session comes from the cache; the first request after the login stamps its activity
+# and is not counted.
+FRAME = 3
 
 # Page → (persona, URL, queries beyond the frame).
 PAGES = {
@@ -72,9 +73,9 @@ PAGES = {
     #    counts in Python), the records of the tab shown, their plans (owner, region),
     #    their evidence.
     "my_measures": ("school_deputy", lambda d: reverse("my_measures"), 5),
-    # 5: curated schools, waiting counts per school and plan, the page of records, their
-    #    plans (owner, region), their evidence.
-    "review_queue": ("methodologist", lambda d: reverse("review_queue"), 5),
+    # 4: waiting counts per school and plan, the page of records, their plans (owner,
+    #    region), their evidence (the curated schools come with the person's reach).
+    "review_queue": ("methodologist", lambda d: reverse("review_queue"), 4),
     # 13: plan+owner (visible), the person's grants on the plan (the buttons), sections,
     #     the plan's region (today), roll-ups per measure, roll-ups per organisation, the
     #     organisations, measures, due dates; the agreement block: concurrences, events,

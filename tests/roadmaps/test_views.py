@@ -139,14 +139,14 @@ def test_plan_page_query_budget_is_the_same_for_2_and_42_measures(client, coordi
     small = _queries(client, "get", url)
     fill(roadmap, coordinator, sections=4, per_section=10)
     large = _queries(client, "get", url)
-    # 8: user, memberships, role permissions, plan+owner (visible), the person's grants on
-    #    the plan (the buttons), sections, measures+indicator, due dates (values only) —
-    #    then the review count (9) and the bell's unread count (10: notifications, one
-    #    index-only count on every page with the menu), then the plan's life (13: the
-    #    parties asked or named by the document, the timeline, the family of revisions; a
-    #    draft has no public link to read). The session comes from the cache; no windows
-    #    as objects, no responsible organisations.
-    assert len(small) == len(large) == 13, _tables(large)
+    # 7: user, the access version (memberships and role permissions come from the cache),
+    #    plan+owner (visible), the person's grants on the plan (the buttons), sections,
+    #    measures+indicator, due dates (values only) — then the review count (8) and the
+    #    bell's unread count (9: notifications, one index-only count on every page with
+    #    the menu), then the plan's life (12: the parties asked or named by the document,
+    #    the timeline, the family of revisions; a draft has no public link to read). The
+    #    session comes from the cache; no windows as objects, no responsible organisations.
+    assert len(small) == len(large) == 12, _tables(large)
     assert not any("responsible_organisations" in q for q in large)
 
 
@@ -282,26 +282,26 @@ def test_inline_edit_query_budget_is_the_same_for_2_and_42_measures(client, coor
     )
     large_form = _queries(client, "get", url, **htmx)
     large_save = _queries(client, "post", url, _edit_post(measure, "Второе"), **htmx)
-    # The form, 6: user, measure+plan+owner (one plain load: the change scope is decided
-    # from the person's reach, loaded next, not "visible" then "changeable" in SQL),
-    # memberships, role permissions, the indicators of the form's choice, the plan's
+    # The form, 5: user, measure+plan+owner+section (one plain load; the change scope is
+    # decided from the person's loaded reach), the access version (memberships and role
+    # permissions come from the cache), the indicators of the form's choice, the plan's
     # sections for «Перенести в раздел».
-    assert len(small_form) == len(large_form) == 6, _tables(large_form)
-    # The save, 19 (30, then 20 before: the service checked the plan again before the
+    assert len(small_form) == len(large_form) == 5, _tables(large_form)
+    # The save, 17 (30, then 20 before: the service checked the plan again before the
     # write, read the section twice, asked full_clean for the plan and section ids and the
     # origin constraint (savepoint, check, release) and read the saved row back for its
     # version; the session now comes from the cache; the m2m history read each field
     # apart, joining the measure and the organisation; the row read the plan's sections
-    # for its depth):
-    #  view (4): user, measure+plan+owner+section (one plain load), memberships, role
-    #    permissions — the change scope decided from them is the proof the service takes
-    #    (the form's model clean reuses the section)
+    # for its depth; memberships and role permissions were read on every request):
+    #  view (3): user, measure+plan+owner+section (the proof the service takes, decided
+    #    from the person's reach; the form's model clean reuses the section), the access
+    #    version (memberships and role permissions come from the cache)
     #  service (13): savepoint, lock, plan (read after the lock), update (version computed
     #    under the lock), history + its m2m read (both fields in one) + m2m history,
     #    windows: lock, read, update, insert, the reach re-check, release
     #  row (1): the row's due dates — the saved measure and its top-level section are
     #    reused (no look at the other sections for its depth).
-    assert len(small_save) == len(large_save) == 18, "\n".join(q[:120] for q in large_save)
+    assert len(small_save) == len(large_save) == 17, "\n".join(q[:120] for q in large_save)
     # The plan's change scope in SQL: only the re-check after the write (the load is
     # decided from the person's reach, which covers the plan).
     scope_checks = [q for q in large_save if "roadmapuserobjectpermission" in q]

@@ -130,8 +130,9 @@ def test_foreign_object_is_404_and_visible_without_verb_is_403(world):
 
 def test_scope_is_computed_with_a_fixed_number_of_queries(world, django_assert_num_queries):
     user = User.objects.get(pk=world.user("methodologist").pk)
-    # 3: memberships, role permissions, curated schools; then cached for every verb.
-    with django_assert_num_queries(3):
+    # 4: the access version, memberships, role permissions, curated schools; then kept
+    # for every verb (and the next request reads only the version: test_access_cache).
+    with django_assert_num_queries(4):
         scope_for(user, "schools.view_organisation")
         scope_for(user, "schools.change_organisation")
         scope_for(user, "schools.view_user")
