@@ -50,8 +50,14 @@ demo: migrate
 # point at this server, SITE_URL). Broker: Redis when REDIS_URL is set, else kombu's filesystem
 # transport under var/celery/ (config/settings/local.py) — nothing extra to install. The
 # worker and beat stop with the server (trap on exit, Ctrl+C or TERM).
-CELERY_QUEUES := default,imports,pdf,mail
+CELERY_QUEUES := default,imports,mail
 WORKER_ARGS := worker --loglevel INFO --queues $(CELERY_QUEUES) --pool prefork --concurrency 2 \
+	--without-gossip --without-mingle --without-heartbeat
+# PDFs render in a worker of their own: one process, replaced once it has grown past
+# 600 MB (--max-memory-per-child, KiB) or rendered 50 reports; the task's soft and hard
+# time limits are on the task (reports/tasks.py).
+PDF_WORKER_ARGS := worker --loglevel INFO --queues pdf --pool prefork --concurrency 1 \
+	--max-memory-per-child 600000 --max-tasks-per-child 50 -n pdf@%h \
 	--without-gossip --without-mingle --without-heartbeat
 
 run: demo
@@ -61,9 +67,10 @@ run: demo
 	@echo
 	@export DJANGO_SETTINGS_MODULE=config.settings.local SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
 	$(RUN) celery -A config $(WORKER_ARGS) & worker=$$!; \
+	$(RUN) celery -A config $(PDF_WORKER_ARGS) & pdfworker=$$!; \
 	$(RUN) celery -A config beat --loglevel INFO --schedule var/celery/beat-schedule & beat=$$!; \
 	$(RUN) python manage.py runserver 127.0.0.1:$(PORT) & server=$$!; \
-	trap 'kill $$server $$worker $$beat 2>/dev/null; wait $$server $$worker $$beat 2>/dev/null' EXIT; \
+	trap 'kill $$server $$worker $$pdfworker $$beat 2>/dev/null; wait $$server $$worker $$pdfworker $$beat 2>/dev/null' EXIT; \
 	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	wait $$server
 
@@ -97,7 +104,7 @@ check-deploy: .venv/.synced
 		$(RUN) python manage.py check --deploy --fail-level WARNING
 
 celery: .venv/.synced var
-	$(RUN) celery -A config $(WORKER_ARGS)
+	$(RUN) celery -A config $(WORKER_ARGS) & $(RUN) celery -A config $(PDF_WORKER_ARGS); wait
 
 beat: .venv/.synced var
 	@mkdir -p var/celery

@@ -17,8 +17,27 @@ def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_has_the_five_services(compose):
-    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+def test_compose_has_the_six_services(compose):
+    assert set(compose["services"]) == {
+        "postgres",
+        "redis",
+        "web",
+        "worker",
+        "worker-pdf",
+        "beat",
+    }
+
+
+def test_pdfs_render_in_a_worker_of_their_own_with_a_memory_limit(compose):
+    services = compose["services"]
+    assert (
+        "pdf"
+        not in services["worker"]["command"][services["worker"]["command"].index("--queues") + 1]
+    )
+    command = services["worker-pdf"]["command"]
+    assert command[command.index("--queues") + 1] == "pdf"
+    assert "--max-memory-per-child" in command
+    assert services["worker-pdf"]["mem_limit"]
 
 
 def test_every_service_has_a_health_check(compose):
@@ -36,14 +55,14 @@ def test_commands(compose):
 
 
 def test_app_services_wait_for_healthy_databases(compose):
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "worker-pdf", "beat"):
         depends = compose["services"][name]["depends_on"]
         assert depends["postgres"]["condition"] == "service_healthy", name
         assert depends["redis"]["condition"] == "service_healthy", name
 
 
 def test_app_services_run_the_production_profile(compose):
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "worker-pdf", "beat"):
         env = compose["services"][name]["environment"]
         assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
         assert env["DATABASE_URL"].startswith("postgres://")
