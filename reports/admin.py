@@ -34,7 +34,6 @@ class SigningCertificateAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "organisation",
         "signer_name",
         "position",
-        "subject",
         "issuer",
         "serial",
         "not_before",
@@ -100,7 +99,8 @@ class SigningCertificateAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class TrustedRootAdmin(admin.ModelAdmin):
     """The roots of trust are the product's, not a tenant's: superusers only."""
 
-    list_display = ("name", "sha256", "is_active", "added_at")
+    list_display = ("name", "is_active", "added_at")
+    fields = ("name", "certificate_pem", "crl_pem", "is_active")
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser

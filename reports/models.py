@@ -43,9 +43,9 @@ class SigningCertificate(models.Model):
     serial = models.CharField("серийный номер", max_length=100)
     not_before = models.DateTimeField("действует с")
     not_after = models.DateTimeField("действует по")
-    sha256 = models.CharField("отпечаток SHA-256", max_length=64)
-    certificate_pem = models.TextField("сертификат (PEM)")
-    chain_pem = models.TextField("цепочка издателей (PEM)", blank=True)
+    sha256 = models.CharField("отпечаток сертификата", max_length=64)
+    certificate_pem = models.TextField("сертификат (текст)")
+    chain_pem = models.TextField("цепочка издателей", blank=True)
     private_key = models.BinaryField("закрытый ключ (зашифрован)")
     key_id = models.CharField("ключ шифрования", max_length=16)
     is_active = models.BooleanField("используется", default=True)
@@ -85,9 +85,9 @@ class TrustedRoot(models.Model):
     into signatures as long-term validation data."""
 
     name = CleanCharField("название", max_length=300)
-    certificate_pem = models.TextField("сертификат (PEM)")
-    sha256 = models.CharField("отпечаток SHA-256", max_length=64, unique=True)
-    crl_pem = models.TextField("список отозванных (CRL, PEM)", blank=True)
+    certificate_pem = models.TextField("сертификат (текст)")
+    sha256 = models.CharField("отпечаток сертификата", max_length=64, unique=True)
+    crl_pem = models.TextField("список отозванных сертификатов", blank=True)
     is_active = models.BooleanField("доверять", default=True)
     added_at = models.DateTimeField("добавлен", auto_now_add=True)
 
@@ -175,6 +175,15 @@ class Report(Job):
 
     def __str__(self) -> str:
         return self.title or self.get_kind_display()
+
+    @property
+    def signature_level_label(self) -> str:
+        """The PAdES level in words (the page is Russian; the code stays in the file)."""
+        return {
+            "PAdES B-B": "усиленная подпись, базовый уровень",
+            "PAdES B-T": "усиленная подпись с меткой времени",
+            "PAdES B-LT": "усиленная подпись с данными для долговременной проверки",
+        }.get(self.signature_level, "")
 
     @property
     def file_name(self) -> str:

@@ -163,6 +163,10 @@ NOT_TENANT_WRITES = {
     "notifications/services.py:digest_send",
     "notifications/services.py:digest_resend",
     "notifications/services.py:notifications_mark_all_read",
+    # The work of a report job: it saves the rendered file into the private storage (the
+    # "save" seen here) and returns the fields that ``core.jobs.run_job`` writes on the
+    # job's own row; who may ask for the report was checked by ``report_request``.
+    "reports/services.py:report_build",
 }
 
 

@@ -53,6 +53,8 @@ ALLOWED = {
     "command",
     "mac",
     "iana",  # the time zone database, named in the help of a region's time zone
+    "pkcs",  # the certificate container's format («PKCS#12», files .p12 and .pfx)
+    "pfx",
 }
 # Demo people who sign in, by login; "anonymous" only sees the sign-in pages.
 PERSONAS = [
@@ -210,13 +212,18 @@ def demo_world(django_db_setup, django_db_blocker):
 
 
 def _data_words() -> set[str]:
-    """Latin that is data, not interface: logins (shown on people's pages) and what the
-    admin shows of stored evidence (content type, stored file name, checksum)."""
+    """Latin that is data, not interface: logins (shown on people's pages), what the
+    admin shows of stored evidence (content type, stored file name, checksum) and of
+    signing certificates (serial number, fingerprint)."""
     from execution.models import Evidence
+    from reports.models import SigningCertificate
     from schools.models import User
 
     words = set(User.objects.values_list("username", flat=True))
     for values in Evidence.objects.values_list("content_type", "file", "sha256"):
+        words.update(word for value in values for word in LATIN_WORD.findall(value or ""))
+    # Certificates' serial numbers and fingerprints (hexadecimal).
+    for values in SigningCertificate.objects.values_list("serial", "sha256"):
         words.update(word for value in values for word in LATIN_WORD.findall(value or ""))
     return words
 

@@ -153,7 +153,5 @@ def rows(Row):
         "report_verify": Row(own=PUBLIC),
         # Without a file the form is refused (400) for anyone; nothing is written.
         "report_verify POST": Row(method="post", data={}, own=_codes(400)),
-        "report_verify_token": Row(
-            target=lambda world, which: {"token": TOKEN}, own=PUBLIC
-        ),
+        "report_verify_token": Row(target=lambda world, which: {"token": TOKEN}, own=PUBLIC),
     }
