@@ -15,6 +15,7 @@ BENCHMARKS = {
     "import": bench_import,
     "execution": "execution.bench.bench_execution",
     "reminders": "notifications.bench.bench_reminders",
+    "pdf": "reports.bench.bench_pdf",
 }
 
 
