@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class MonitoringConfig(AppConfig):
-    """Target indicators (целевые показатели) and, later, their values and campaigns."""
+    """Target indicators (целевые показатели), their targets and values, monitoring
+    campaigns, exam results."""
 
     name = "monitoring"
     verbose_name = "Мониторинг"

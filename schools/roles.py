@@ -11,6 +11,13 @@ from .constants import OrganisationKind, Role
 
 VIEW_DIRECTORY = [
     "monitoring.view_indicator",
+    # Monitoring (strings only): targets, values, campaigns, answers and exam results are
+    # read by everyone within reach, as the directory is.
+    "monitoring.view_indicatortarget",
+    "monitoring.view_indicatorvalue",
+    "monitoring.view_campaign",
+    "monitoring.view_campaignresponse",
+    "monitoring.view_examresult",
     "schools.view_region",
     "schools.view_municipality",
     "schools.view_organisation",
@@ -48,6 +55,19 @@ CERTIFICATES_MANAGE = [
     "reports.change_signingcertificate",
 ]
 
+# Monitoring (the monitoring app): whoever marks an organisation's execution reports its
+# indicator values and enters its exam results; the municipal coordinator and the school
+# director set targets; coordinators and methodologists run campaigns.
+MONITORING_REPORT = [
+    "monitoring.add_indicatorvalue",
+    "monitoring.change_indicatorvalue",
+    "monitoring.add_examresult",
+    "monitoring.change_examresult",
+    "monitoring.import_examresult",
+]
+MONITORING_TARGETS = ["monitoring.add_indicatortarget", "monitoring.change_indicatortarget"]
+MONITORING_CAMPAIGNS = ["monitoring.add_campaign", "monitoring.change_campaign"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGIONAL_COORDINATOR: [
         *VIEW_DIRECTORY,
@@ -72,6 +92,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         EXECUTION_REVIEW,
         REMINDERS_VIEW,
         REMINDERS_CHANGE,
+        *MONITORING_REPORT,
+        *MONITORING_TARGETS,
+        *MONITORING_CAMPAIGNS,
     ],
     Role.METHODOLOGIST: [
         *VIEW_DIRECTORY,
@@ -80,6 +103,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         EXECUTION_VIEW,
         EXECUTION_MARK,
         REMINDERS_VIEW,
+        *MONITORING_REPORT,
+        *MONITORING_CAMPAIGNS,
     ],
     Role.HEAD: [
         *VIEW_DIRECTORY,
@@ -100,6 +125,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "roadmaps.export_roadmap",
         EXECUTION_VIEW,
         EXECUTION_MARK,
+        *MONITORING_REPORT,
+        *MONITORING_TARGETS,
     ],
     Role.SCHOOL_DEPUTY: [
         *VIEW_DIRECTORY,
@@ -109,6 +136,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "roadmaps.export_roadmap",
         EXECUTION_VIEW,
         EXECUTION_MARK,
+        *MONITORING_REPORT,
     ],
     Role.ADMINISTRATOR: [
         *VIEW_DIRECTORY,
