@@ -19,6 +19,8 @@ urlpatterns = [
     path("public/<str:token>/", public_roadmap, name="public_roadmap"),
     path("", include("execution.urls")),
     path("", include("reports.urls")),
+    path("", include("monitoring.urls")),
+    path("", include("partnerships.urls")),
     path("", include("notifications.urls")),
     path("", include("dashboard.urls")),
     path("", include("schools.urls")),

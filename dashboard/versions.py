@@ -59,13 +59,20 @@ def data_changed(
 ) -> None:
     """The data of these organisations (their municipalities and regions with them),
     municipalities (their regions with them) and regions changed: renew their versions
-    once the current transaction commits (at once outside a transaction). Queries: the
-    organisations' municipalities and regions, the municipalities' regions (2 at most)."""
-    from schools.models import Municipality, Organisation
-
+    once the current transaction commits (at once outside a transaction). Nothing is read
+    inside the writing transaction: the organisations' municipalities and regions are
+    looked up after the commit (2 queries at most), a rolled-back change costs nothing."""
     organisation_ids = {int(pk) for pk in organisation_ids if pk is not None}
     municipality_ids = {int(pk) for pk in municipality_ids if pk is not None}
     region_ids = {int(pk) for pk in region_ids if pk is not None}
+    if organisation_ids or municipality_ids or region_ids:
+        transaction.on_commit(lambda: _renew(organisation_ids, municipality_ids, region_ids))
+
+
+def _renew(organisation_ids: set[int], municipality_ids: set[int], region_ids: set[int]) -> None:
+    from schools.models import Municipality, Organisation
+
+    regions, municipalities = set(region_ids), set(municipality_ids)
     if organisation_ids:
         for region_id, municipality_id in (
             Organisation.objects.filter(pk__in=organisation_ids)
@@ -73,20 +80,20 @@ def data_changed(
             .values_list("region_id", "municipality_id")
             .distinct()
         ):
-            region_ids.add(region_id)
+            regions.add(region_id)
             if municipality_id:
-                municipality_ids.add(municipality_id)
+                municipalities.add(municipality_id)
     if municipality_ids:
-        region_ids |= set(
+        regions |= set(
             Municipality.objects.filter(pk__in=municipality_ids)
             .order_by()
             .values_list("region_id", flat=True)
             .distinct()
         )
-    names = {
-        *(version_key("o", pk) for pk in organisation_ids),
-        *(version_key("m", pk) for pk in municipality_ids),
-        *(version_key("r", pk) for pk in region_ids),
-    }
-    if names:
-        transaction.on_commit(lambda: _bump(names))
+    _bump(
+        {
+            *(version_key("o", pk) for pk in organisation_ids),
+            *(version_key("m", pk) for pk in municipalities),
+            *(version_key("r", pk) for pk in regions),
+        }
+    )

@@ -9,11 +9,13 @@ from __future__ import annotations
 from django.db import transaction
 
 from execution.models import ExecutionRecord
+from partnerships.models import Agreement
 from roadmaps.models import Roadmap
 from schools.models import Municipality, Organisation, Region, User
 
 from .directory import seed_directory
 from .execution import seed_execution
+from .partnerships import seed_partnerships
 from .plans import seed_plans
 from .signing import seed_signing
 
@@ -24,6 +26,8 @@ def seed_demo() -> dict[str, int]:
         by_short = seed_directory()
         seed_plans(by_short)
     seed_execution(by_short)
+    # The partnership agreements the samples speak of (after the records they complete).
+    seed_partnerships(by_short)
     # The demo CA, a certificate per organisation, the approved plans signed.
     seed_signing()
     return {
@@ -34,4 +38,5 @@ def seed_demo() -> dict[str, int]:
         "users": User.objects.count(),
         "plans": Roadmap.objects.count(),
         "execution records": ExecutionRecord.objects.count(),
+        "agreements": Agreement.objects.count(),
     }

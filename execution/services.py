@@ -264,12 +264,25 @@ def _bring_in_step(measures: Sequence[Measure], acting_user) -> SyncResult:
             default_user=_history_user(acting_user),
             default_change_reason="Назначено к исполнению",
         )
+    if to_delete or to_update or to_create:
+        _dashboards_changed(
+            {record.organisation_id for record in existing}
+            | {record.organisation_id for record in to_create}
+        )
     return SyncResult(
         created=len(to_create),
         updated=len(to_update),
         deleted=len(to_delete),
         kept_marked=kept_marked,
     )
+
+
+def _dashboards_changed(organisation_ids) -> None:
+    """The dashboards' figures of these organisations change: their cache is renewed once
+    the transaction commits (``dashboard.versions``)."""
+    from dashboard.versions import data_changed
+
+    data_changed(organisation_ids=organisation_ids)
 
 
 def _history_user(user):
@@ -671,6 +684,7 @@ def _apply_mark(
             default_change_reason="Отметка об исполнении",
             default_date=now,
         )
+        _dashboards_changed(record.organisation_id for record in changed)
     return rows, changed
 
 
@@ -745,6 +759,7 @@ def review(
             default_change_reason="Отметка принята" if accept else "Отметка возвращена",
             default_date=now,
         )
+        _dashboards_changed(record.organisation_id for record in changed)
     recheck(acting_user, REVIEW, *rows)
     return rows
 
@@ -904,6 +919,127 @@ def evidence_remove(*, evidence: Evidence, acting_user) -> None:
     if name:
         transaction.on_commit(lambda: storage.delete(name))
     recheck(acting_user, MARK, record)
+
+
+# --- Marks made by a signed partnership agreement -----------------------------------------
+
+AGREEMENT_REASON = "Подписано соглашение"
+
+
+@transaction.atomic
+def records_complete_by_agreement(
+    *,
+    pairs: Iterable[tuple[int, int]],
+    done_on: datetime.date,
+    note: str,
+    url: str,
+    signed_by=None,
+    acting_user=SYSTEM,
+) -> list[ExecutionRecord]:
+    """A signed partnership agreement (the partnerships app) completes the records it
+    stands for. For each (measure, organisation) pair — a «sign the agreements» measure
+    the agreement fulfils and one of its parties — the party's record of the measure in a
+    plan in execution: the one whose window the signing day falls in (the latest begun by
+    then; the first when none has begun), unless it is marked done already.
+
+    The mark is made by the system on behalf of the agreement: done on the day of signing,
+    the note naming the agreement, a link to the agreement's page as evidence (once per
+    record). It stands accepted when the plan's marks need no acceptance or ``signed_by``
+    (the person who recorded the signing) may review the record; otherwise it waits for
+    the curator, like any mark. History names ``signed_by``. Who may sign the agreement
+    was decided by the caller; the system acts here, whatever the signer's own reach over
+    the parties' records (an agreement of two municipalities completes the records of
+    both).
+
+    Runs inside the caller's transaction (the signing): all of it or nothing. Queries do
+    not depend on the number of pairs or records."""
+    from django.db.models import Count, F
+
+    wanted = {(int(measure), int(organisation)) for measure, organisation in pairs}
+    if not wanted:
+        return []
+    rows = (
+        ExecutionRecord._base_manager.filter(
+            measure_id__in={m for m, _ in wanted},
+            organisation_id__in={o for _, o in wanted},
+            measure__roadmap__status=RoadmapStatus.EXECUTION,
+        )
+        .order_by("measure_id", "organisation_id", F("starts_on").asc(nulls_first=True), "pk")
+        .values_list("pk", "measure_id", "organisation_id", "starts_on", "state")
+    )
+    by_pair: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+    for row in rows:
+        if (row[1], row[2]) in wanted:
+            by_pair[(row[1], row[2])].append(row)
+    ids = []
+    for found in by_pair.values():
+        begun = [row for row in found if row[3] is None or row[3] <= done_on]
+        pick = begun[-1] if begun else found[0]
+        if pick[4] != MarkState.DONE:
+            ids.append(pick[0])
+    if not ids:
+        return []
+    records = _lock_records(sorted(ids))
+    user = _history_user(signed_by)
+    reviewable = (
+        set(
+            ExecutionRecord.objects.for_user(user, REVIEW)
+            .filter(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        if user is not None
+        else set()
+    )
+    now = timezone.now()
+    note = (note or "").strip()[:MAX_NOTE]
+    changed: list[ExecutionRecord] = []
+    for record in records:
+        if record.state == MarkState.DONE:
+            continue
+        record.state = MarkState.DONE
+        record.done_on = done_on
+        record.note = note
+        record.marked_by, record.marked_at = user, now
+        if not record.measure.roadmap.marks_need_acceptance or record.pk in reviewable:
+            record.review = ReviewState.ACCEPTED
+            record.reviewed_by, record.reviewed_at = user, now
+        else:
+            record.review = ReviewState.WAITING
+            record.reviewed_by, record.reviewed_at = None, None
+        record.review_comment = ""
+        record.version += 1
+        changed.append(record)
+    if not changed:
+        return []
+    bulk_update_with_history(
+        changed,
+        ExecutionRecord,
+        MARK_FIELDS,
+        default_user=user,
+        default_change_reason=AGREEMENT_REASON,
+        default_date=now,
+    )
+    counts = dict(
+        Evidence.objects.filter(record__in=changed)
+        .order_by()
+        .values("record_id")
+        .annotate(n=Count("pk"))
+        .values_list("record_id", "n")
+    )
+    linked = set(
+        Evidence.objects.filter(record__in=changed, kind=EvidenceKind.LINK, url=url).values_list(
+            "record_id", flat=True
+        )
+    )
+    evidence = [
+        Evidence(record=record, kind=EvidenceKind.LINK, url=url, uploaded_by=user)
+        for record in changed
+        if record.pk not in linked and counts.get(record.pk, 0) < MAX_EVIDENCE
+    ]
+    if evidence:
+        bulk_create_with_history(evidence, Evidence, default_user=user)
+    recheck(acting_user, MARK, *changed)
+    return changed
 
 
 # --- Marks carried over from an imported plan ---------------------------------------------

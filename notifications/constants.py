@@ -5,7 +5,8 @@ from django.db import models
 
 class Kind(models.TextChoices):
     """What a notification is about. The first five are computed by the daily job from
-    the execution records; the others are events that services send during the day
+    the execution records, the next from the item sources of other apps
+    (``notifications.sources``); the others are events that services send during the day
     (``notifications.services.notify``). A person chooses which kinds they receive."""
 
     DUE_SOON = "due_soon", "Скоро срок"
@@ -13,6 +14,9 @@ class Kind(models.TextChoices):
     RETURNED = "returned", "Возвращено на доработку"
     WAITING = "waiting", "Ждёт вашей проверки"
     ESCALATION = "escalation", "Просрочено дольше допустимого"
+    # Item sources: the partnerships app.
+    AGREEMENTS_MISSING = "agreements_missing", "Нет соглашений по мероприятию"
+    AGREEMENT_EXPIRING = "agreement_expiring", "Соглашение скоро истекает"
     # Events: sent by other apps through ``notify``.
     APPROVAL = "approval", "Согласование и утверждение планов"
     MESSAGE = "message", "Прочие сообщения"
@@ -20,7 +24,15 @@ class Kind(models.TextChoices):
 
 # Kinds computed from the records for a day, in the order a digest lists them: what is
 # worst first.
-DAILY_KINDS = (Kind.ESCALATION, Kind.OVERDUE, Kind.RETURNED, Kind.WAITING, Kind.DUE_SOON)
+DAILY_KINDS = (
+    Kind.ESCALATION,
+    Kind.OVERDUE,
+    Kind.RETURNED,
+    Kind.WAITING,
+    Kind.DUE_SOON,
+    Kind.AGREEMENTS_MISSING,
+    Kind.AGREEMENT_EXPIRING,
+)
 EVENT_KINDS = (Kind.APPROVAL, Kind.MESSAGE)
 DIGEST_ORDER = {kind: n for n, kind in enumerate((*DAILY_KINDS, *EVENT_KINDS))}
 
@@ -31,6 +43,8 @@ KIND_HELP = {
     Kind.RETURNED: "отметки вашей организации, которые куратор вернул на доработку",
     Kind.WAITING: "отметки закреплённых за вами школ, которые ждут вашей проверки",
     Kind.ESCALATION: "мероприятия школ, просроченные дольше допустимого (директору, куратору и координатору)",
+    Kind.AGREEMENTS_MISSING: "мероприятия «подписать соглашения» ваших планов, у школ которых соглашений ещё нет (руководителю и координатору, к сроку и после него)",
+    Kind.AGREEMENT_EXPIRING: "соглашения о сетевом партнёрстве вашей организации, срок действия которых кончается через 30 и через 7 дней",
     Kind.APPROVAL: "планы, которые вам нужно согласовать или утвердить, и решения по вашим планам",
     Kind.MESSAGE: "остальные сообщения системы",
 }

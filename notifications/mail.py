@@ -96,6 +96,7 @@ class PlanGroup:
 
 QUEUE_GROUP = "Проверка отметок"
 OTHER_GROUP = "Прочее"
+AGREEMENTS_GROUP = "Сетевое партнёрство"
 
 
 def _group_of(notification) -> tuple[int, str]:
@@ -105,7 +106,9 @@ def _group_of(notification) -> tuple[int, str]:
         return 1, notification.plan_title
     if notification.kind == Kind.WAITING:
         return 0, QUEUE_GROUP
-    return 2, OTHER_GROUP
+    if notification.kind == Kind.AGREEMENT_EXPIRING:
+        return 2, AGREEMENTS_GROUP
+    return 3, OTHER_GROUP
 
 
 def group_by_plan(notifications) -> list[PlanGroup]:

@@ -15,6 +15,8 @@ reviewers       the school's curators (закреплённые кураторы
                 authorities and centres, the municipal coordinators of its municipality
 escalation      the school's director(s) (of an authority or a centre: its head), the
                 school's curators and the municipal coordinators of its municipality
+managers        the school's director(s) (of an authority or a centre: its head) and the
+                municipal coordinators of its municipality
 ==============  ==============================================================================
 
 What goes into the digest of day D (``plan_day``)
@@ -36,6 +38,8 @@ waiting       a mark waiting for review (the day it was marked)            mark 
               — and for every reviewer the count of all marks waiting
 escalation    not marked, ``grace`` days overdue (the municipality's       due+grace+1   escalation
               grace period)
+notices       computed by another app's item source (``sources``): each    its own       its own
+              names its kind, event day, organisations and audience list
 ============  ===========================================================  ============  ===========
 
 Days of marks and returns are days of the person's own time zone. A person who switched a
@@ -115,10 +119,29 @@ class Recipient:
 class Item:
     kind: str
     text: str
-    target: str  # "record" (the record's page) or "queue" (the review queue)
+    target: str  # "record" (the record's page), "queue" (the review queue) or "url"
     record: int | None
     roadmap: int | None
     plan_title: str
+    url: str = ""  # the page of a notice (target "url")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An item an app's source computes for the day (``notifications.sources``), told to
+    the people of the ``audience`` list (``markers``, ``reviewers``, ``escalation``,
+    ``managers``) of each of ``organisations`` whose digest covers ``event_day``. One
+    notice (``key``) is told to one person once."""
+
+    kind: str
+    key: str
+    event_day: datetime.date
+    organisations: tuple[int, ...]
+    audience: str
+    text: str
+    url: str
+    roadmap: int | None = None
+    plan_title: str = ""
 
 
 @dataclass
@@ -126,6 +149,7 @@ class Audience:
     markers: dict[int, list[int]] = field(default_factory=dict)
     reviewers: dict[int, list[int]] = field(default_factory=dict)
     escalation: dict[int, list[int]] = field(default_factory=dict)
+    managers: dict[int, list[int]] = field(default_factory=dict)
 
 
 # A municipality's rules: (offsets, grace days) for a municipality id (None: defaults).
@@ -173,6 +197,9 @@ def audience(
         escalation = _unique([*leaders, *school_curators, *local])
         if escalation:
             result.escalation[pk] = escalation
+        managers = _unique([*leaders, *local])
+        if managers:
+            result.managers[pk] = managers
     return result
 
 
@@ -235,26 +262,37 @@ def plan_day(
     returned: Iterable[Record] = (),
     waiting: Iterable[Record] = (),
     waiting_counts: Mapping[int, int] | None = None,
+    notices: Iterable[Notice] = (),
 ) -> DayPlan:
     """The items of each recipient's digest of ``day`` (the module docstring's table).
 
     ``unmarked``: records with no mark due on the dates of ``due_dates``; ``returned``:
     records whose mark is returned (with the moment of the return); ``waiting``: marks
     waiting for review (with the moment of the mark); ``waiting_counts``: all marks waiting
-    for review per organisation. Records of plans not in execution must not be given."""
+    for review per organisation; ``notices``: the items of other apps' sources. Records of
+    plans not in execution must not be given."""
     plan = DayPlan()
-    seen: set[tuple[int, str, int | None]] = set()
+    seen: set[tuple[int, str, int | str | None]] = set()
 
-    def tell(person_id: int, kind: str, record: Record | None, text: str, target: str) -> bool:
+    def tell(
+        person_id: int,
+        kind: str,
+        record: Record | None,
+        text: str,
+        target: str,
+        notice: Notice | None = None,
+    ) -> bool:
         person = recipients.get(person_id)
         if person is None or kind not in person.kinds:
             return False
-        key = (person_id, kind, record.pk if record else None)
+        key = (person_id, kind, notice.key if notice else record.pk if record else None)
         if key in seen:
             return False
         seen.add(key)
-        plan.items.setdefault(person_id, []).append(
-            Item(
+        if notice is not None:
+            item = Item(kind, text, target, None, notice.roadmap, notice.plan_title, notice.url)
+        else:
+            item = Item(
                 kind=kind,
                 text=text,
                 target=target,
@@ -262,7 +300,7 @@ def plan_day(
                 roadmap=record.roadmap if record else None,
                 plan_title=record.roadmap_title if record else "",
             )
-        )
+        plan.items.setdefault(person_id, []).append(item)
         return True
 
     for record in unmarked:
@@ -362,4 +400,12 @@ def plan_day(
                 f"Всего в очереди проверки: {count_phrase(total, MARKS)}.",
                 "queue",
             )
+
+    for notice in notices:
+        lists = getattr(who, notice.audience)
+        for org_id in notice.organisations:
+            for person_id in lists.get(org_id, ()):
+                person = recipients.get(person_id)
+                if person is not None and _in_window(notice.event_day, person, day):
+                    tell(person_id, notice.kind, None, notice.text, "url", notice)
     return plan

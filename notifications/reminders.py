@@ -5,7 +5,8 @@ people (the grouping per person is ``notifications.planner``, pure Python).
 Queries: regions, organisations, memberships (with the people), curators, preferences,
 reminder settings (6, once per run); then per day being sent: the people's latest digests,
 the unmarked records due on the days that matter, the returned marks, the marks waiting
-for review and their counts per organisation, the events waiting for a digest (6).
+for review and their counts per organisation, the events waiting for a digest (6), and
+the constant number of each registered item source (``notifications.sources``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from schools.constants import OrganisationKind, Role
 from schools.models import CuratorAssignment, Membership, Organisation, Region
 from schools.roles import EXECUTION_MARK, ROLE_PERMISSIONS
 
-from . import planner
+from . import planner, sources
 from .constants import (
     CATCH_UP_DAYS,
     DEFAULT_DIGEST_HOUR,
@@ -206,11 +207,12 @@ class DayFacts:
     waiting: list[planner.Record]
     waiting_counts: dict[int, int]
     events: dict[int, list[int]]  # person → ids of their events without a digest
+    notices: list[planner.Notice] = field(default_factory=list)  # of the item sources
 
 
 def day_facts(world: World, day: datetime.date, earliest_since: datetime.date) -> DayFacts:
     """Everything the digests of ``day`` may report when the earliest of them starts after
-    ``earliest_since`` (5 queries, over all records)."""
+    ``earliest_since`` (5 queries, over all records, and those of the item sources)."""
     dates = planner.due_dates(day, earliest_since, world.offsets, world.graces)
     unmarked = [
         planner.Record(pk, org, due, roadmap, roadmap_title, number, title)
@@ -270,7 +272,12 @@ def day_facts(world: World, day: datetime.date, earliest_since: datetime.date) -
         .values_list("person_id", "pk")
     ):
         events[person].append(pk)
-    return DayFacts(unmarked, returned, waiting, waiting_counts, dict(events))
+    notices = sources.collect(
+        sources.SourceQuery(
+            day=day, since=earliest_since, rules=world.rules, offsets=frozenset(world.offsets)
+        )
+    )
+    return DayFacts(unmarked, returned, waiting, waiting_counts, dict(events), notices)
 
 
 def events_since(day: datetime.date) -> datetime.datetime:

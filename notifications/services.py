@@ -322,6 +322,7 @@ def _run_day(world, day, hours, now, run_id, result: RunResult, deliver: Deliver
         returned=facts.returned,
         waiting=facts.waiting,
         waiting_counts=facts.waiting_counts,
+        notices=facts.notices,
     )
     ordered = sorted(candidates)
     for start in range(0, len(ordered), BATCH):
@@ -350,6 +351,8 @@ def _state_of(person, has_something: bool) -> str:
 
 
 def _url(item: planner.Item) -> str:
+    if item.target == "url":
+        return item.url
     if item.target == "queue":
         return reverse("review_queue")
     return reverse("record_detail", kwargs={"pk": item.record})

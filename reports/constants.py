@@ -9,6 +9,9 @@ class ReportKind(models.TextChoices):
     ROADMAP = "roadmap", "План в официальном виде"
     PLAN_EXECUTION = "plan_execution", "Исполнение плана"
     SCHOOL_EXECUTION = "school_execution", "Исполнение школы по всем планам"
+    # A dashboard (the dashboard app): a region's municipalities, a municipality's schools
+    # or one school, as the page shows it.
+    DASHBOARD = "dashboard", "Сводка (мониторинг и исполнение)"
 
 
 class ReportFormat(models.TextChoices):

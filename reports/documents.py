@@ -9,14 +9,17 @@ for an unchanged revision get the same file, and any edit of a draft makes a new
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
+import io
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from roadmaps import selectors
 from roadmaps.constants import LABELS
@@ -258,6 +261,22 @@ def plan_document(roadmap: Roadmap) -> PlanDocument:
     )
 
 
+# The QR code of the footer: its side on paper, and pixels per module of its picture (a
+# few, so that a viewer that smooths pictures still shows sharp modules).
+QR_SIDE_MM = 11
+QR_SCALE = 4
+
+
+@dataclass(frozen=True)
+class QrPicture:
+    """The verification link's QR code as a small PNG (a ``data:`` URL the safe fetcher
+    serves) and the CSS resolution at which it is ``QR_SIDE_MM`` wide on paper («304.8dpi»:
+    text, so that no locale's decimal comma gets into the stylesheet)."""
+
+    data_url: str
+    resolution: str
+
+
 @dataclass
 class Signature:
     """What the visible stamp and the footer of a signed PDF say."""
@@ -270,14 +289,48 @@ class Signature:
     valid_to: datetime.date
     signed_at: datetime.datetime
     verify_url: str
-    qr_svg: str
+    qr: QrPicture
+
+    @property
+    def footer_css(self) -> SafeString:
+        """The footer's two lines as a CSS string (the page margin's ``content``)."""
+        return css_string(
+            f"Документ подписан электронной подписью.\nПроверить подлинность: {self.verify_url}"
+        )
 
 
-def qr_svg(url: str) -> str:
-    """The verification link as an inline SVG QR code (segno, pure Python)."""
+def qr_picture(url: str) -> QrPicture:
+    """The verification link as a QR code picture (segno, pure Python).
+
+    A picture, not inline SVG: WeasyPrint draws an SVG anew on every page (and lays out a
+    running element on every page), which made a signed plan of a thousand measures
+    seconds slower than the same plan unsigned; a PNG is one image object that every
+    page's margin refers to."""
     import segno
 
-    return segno.make(url, error="m", micro=False).svg_inline(border=0, omitsize=True, dark="#000")
+    code = segno.make(url, error="m", micro=False)
+    buffer = io.BytesIO()
+    code.save(buffer, kind="png", scale=QR_SCALE, border=0)
+    width, _ = code.symbol_size(scale=QR_SCALE, border=0)
+    return QrPicture(
+        data_url="data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
+        resolution=f"{width * 25.4 / QR_SIDE_MM:.3f}dpi",
+    )
+
+
+def css_string(text: str) -> SafeString:
+    """``text`` as a quoted CSS string safe inside ``<style>``: every character outside
+    plain letters, digits, spaces and a few signs becomes a CSS escape (so no quote,
+    backslash or ``</style>`` can end the string or the element); a newline becomes
+    ``\\A`` (a line break where ``white-space`` keeps it)."""
+    safe = set(" .,:;-_/()«»№")
+    out = []
+    for char in text:
+        if char.isalnum() or char in safe:
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")
+    return mark_safe('"' + "".join(out) + '"')  # noqa: S308 - every other character escaped
 
 
 def roadmap_html(document: PlanDocument, signature: Signature | None = None) -> str:

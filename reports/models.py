@@ -17,7 +17,7 @@ from django.db import models
 from core.fields import CleanCharField
 from core.models import Job
 from roadmaps.models import Roadmap
-from schools.models import Organisation
+from schools.models import Municipality, Organisation, Region
 
 from .constants import ReportFormat, ReportKind
 from .querysets import ReportQuerySet, SigningCertificateQuerySet
@@ -132,6 +132,25 @@ class Report(Job):
         blank=True,
         related_name="+",
     )
+    # A dashboard's report: of a region, a municipality (or of a school: ``organisation``),
+    # for a school year of the indicators (empty: the latest).
+    region = models.ForeignKey(
+        Region,
+        verbose_name="регион",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципалитет",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    school_year = models.PositiveSmallIntegerField("учебный год", null=True, blank=True)
     signed = models.BooleanField("с электронной подписью", default=False)
     fingerprint = models.CharField("отпечаток содержимого", max_length=64, db_index=True)
     title = CleanCharField("название", max_length=300, blank=True)
@@ -192,7 +211,12 @@ class Report(Job):
             ReportKind.ROADMAP: "plan",
             ReportKind.PLAN_EXECUTION: "plan-execution",
             ReportKind.SCHOOL_EXECUTION: "school-execution",
+            ReportKind.DASHBOARD: "dashboard",
         }[self.kind]
+        if self.region_id:
+            stem += f"-region{self.region_id}"
+        if self.municipality_id:
+            stem += f"-municipality{self.municipality_id}"
         if self.roadmap_id:
             stem += f"-{self.roadmap_id}"
             if self.revision:

@@ -16,12 +16,23 @@ class ReportQuerySet(ScopedQuerySet):
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         from roadmaps.models import Roadmap
-        from schools.models import Organisation
+        from schools.models import Municipality, Organisation, Region
 
         plans = Roadmap.objects.for_user(user, "view").order_by().values("pk")
         organisations = Organisation.objects.for_user(user, "view").order_by().values("pk")
+        # A dashboard's report of a municipality or a region: while the person sees it.
+        municipalities = Municipality.objects.for_user(user, "view").order_by().values("pk")
+        regions = Region.objects.for_user(user, "view").order_by().values("pk")
         return self.filter(created_by=user).filter(
-            Q(roadmap__in=plans) | Q(roadmap__isnull=True, organisation__in=organisations)
+            Q(roadmap__in=plans)
+            | Q(roadmap__isnull=True, organisation__in=organisations)
+            | Q(roadmap__isnull=True, organisation__isnull=True, municipality__in=municipalities)
+            | Q(
+                roadmap__isnull=True,
+                organisation__isnull=True,
+                municipality__isnull=True,
+                region__in=regions,
+            )
         )
 
 

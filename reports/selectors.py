@@ -21,6 +21,7 @@ from core.models import JobState
 from roadmaps import workflow
 from roadmaps.models import Roadmap
 from schools.access import has_verb, member_organisations
+from schools.models import Organisation
 
 from . import documents, services
 from .constants import ReportFormat, ReportKind
@@ -69,6 +70,39 @@ def organisation_reports(user, organisation) -> dict:
         "reports": _recent(user, organisation=organisation, kind=ReportKind.SCHOOL_EXECUTION),
         "formats": ReportFormat.choices,
     }
+
+
+@dataclass(frozen=True)
+class ExecutionOffer:
+    """The execution reports a plan's execution page offers the person: the plan's (every
+    organisation whose records they see) and, when the page is narrowed to one
+    organisation they see, that organisation's."""
+
+    roadmap: Roadmap
+    organisation: Organisation | None = None
+
+
+def may_report_execution(user) -> bool:
+    """Whether the person may ask for execution reports at all (the check of the report
+    pages, ``roadmap_reports`` and ``organisation_reports``)."""
+    return has_verb(user, EXECUTION_VIEW)
+
+
+def plan_execution_offer(user, roadmap: Roadmap, organisation_id=None) -> ExecutionOffer | None:
+    """What the plan's execution page offers (None: nothing — the plan is not in
+    execution, or the person may not report). The organisation is offered only when
+    ``roadmap_report_create`` would accept it: one the person sees (one query)."""
+    if roadmap.status not in services.EXECUTION_STATES or not may_report_execution(user):
+        return None
+    organisation = None
+    if organisation_id is not None:
+        organisation = (
+            Organisation.objects.for_user(user, "view")
+            .filter(pk=organisation_id)
+            .only("pk", "short_name")
+            .first()
+        )
+    return ExecutionOffer(roadmap=roadmap, organisation=organisation)
 
 
 def report_file_handle(report: Report):

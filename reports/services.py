@@ -247,6 +247,53 @@ def report_request(
     return report
 
 
+def dashboard_report_request(
+    *, acting_user, target, fmt: str = ReportFormat.PDF, school_year: int | None = None
+) -> Report:
+    """A dashboard as a file: ``target`` is the region, municipality or school whose
+    dashboard the person may see (checked by ``dashboard.selectors`` before the call). The
+    same figures give the same file: a finished one is reused (a new row of the person's),
+    a new one is a job on the "pdf" queue."""
+    from dashboard.exports import dashboard_data, dashboard_title
+    from schools.models import Municipality, Region
+
+    if fmt not in ReportFormat.values:
+        raise ValidationError("Неизвестный формат отчёта.")
+    place = {"region": None, "municipality": None, "organisation": None}
+    if isinstance(target, Region):
+        place["region"] = target
+    elif isinstance(target, Municipality):
+        place["municipality"] = target
+    else:
+        place["organisation"] = target
+    with transaction.atomic(durable=not _is_system(acting_user)):
+        user = None if _is_system(acting_user) else acting_user
+        data = dashboard_data(target, school_year)
+        fingerprint = documents.digest(data, fmt, ReportKind.DASHBOARD)
+        # The figures are the same for everyone shown the dashboard: any finished file
+        # of them is reused (as a plan's PDF is), not only the same person's.
+        finished = _finished(fingerprint, user, ReportKind.ROADMAP)
+        report = Report(
+            kind=ReportKind.DASHBOARD,
+            format=fmt,
+            school_year=school_year,
+            fingerprint=fingerprint,
+            title=dashboard_title(target)[:300],
+            created_by=user,
+            **place,
+        )
+        if finished is not None:
+            _reuse(report, finished)
+        report.full_clean()
+        report.save()
+        if finished is None:
+            from .tasks import build_report
+
+            enqueue(build_report, report)
+        recheck(acting_user, "view", report)
+    return report
+
+
 def _finished(fingerprint: str, user, kind: str) -> Report | None:
     """A finished file with this fingerprint, still stored. Execution reports are made of
     what the person sees: only the same person's file is reused."""
@@ -304,7 +351,13 @@ def report_build(report: Report) -> dict:
     from .rendering import json_attachment, render_pdf
 
     report = Report.objects.select_related(
-        "roadmap__owner__region", "organisation__region", "certificate", "created_by"
+        "roadmap__owner__region",
+        "organisation__region",
+        "organisation__municipality",
+        "municipality__region",
+        "region",
+        "certificate",
+        "created_by",
     ).get(pk=report.pk)
     fields: dict = {}
     if report.kind == ReportKind.ROADMAP:
@@ -351,6 +404,13 @@ def report_build(report: Report) -> dict:
             fields["fingerprint"] = documents.digest(document.data, report.format)
         fields["revision"] = roadmap.revision
         fields["pages"] = rendered.pages
+    elif report.kind == ReportKind.DASHBOARD:
+        from dashboard.exports import dashboard_file
+
+        target = report.organisation or report.municipality or report.region
+        content, pages, data = dashboard_file(target, report.school_year, report.format)
+        fields["pages"] = pages
+        fields["fingerprint"] = documents.digest(data, report.format, report.kind)
     else:
         from .execution_data import execution_report, render_execution
 
@@ -383,7 +443,7 @@ def _signature(report: Report, certificate: SigningCertificate) -> documents.Sig
         valid_to=timezone.localtime(certificate.not_after).date(),
         signed_at=timezone.localtime(timezone.now()),
         verify_url=url,
-        qr_svg=documents.qr_svg(url),
+        qr=documents.qr_picture(url),
     )
 
 

@@ -68,6 +68,17 @@ MONITORING_REPORT = [
 MONITORING_TARGETS = ["monitoring.add_indicatortarget", "monitoring.change_indicatortarget"]
 MONITORING_CAMPAIGNS = ["monitoring.add_campaign", "monitoring.change_campaign"]
 
+# Partnership agreements (the partnerships app; strings only): whoever reaches a party of
+# an agreement reads it; the municipal coordinator manages the agreements with a party in
+# the municipality.
+PARTNERSHIPS_VIEW = "partnerships.view_agreement"
+PARTNERSHIPS_MANAGE = [
+    "partnerships.add_agreement",
+    "partnerships.change_agreement",
+    "partnerships.delete_agreement",
+    "partnerships.import_agreement",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.REGIONAL_COORDINATOR: [
         *VIEW_DIRECTORY,
@@ -76,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "roadmaps.export_roadmap",
         EXECUTION_VIEW,
         REMINDERS_VIEW,
+        PARTNERSHIPS_VIEW,
     ],
     Role.MUNICIPAL_COORDINATOR: [
         *VIEW_DIRECTORY,
@@ -92,6 +104,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         EXECUTION_REVIEW,
         REMINDERS_VIEW,
         REMINDERS_CHANGE,
+        PARTNERSHIPS_VIEW,
+        *PARTNERSHIPS_MANAGE,
         *MONITORING_REPORT,
         *MONITORING_TARGETS,
         *MONITORING_CAMPAIGNS,
@@ -103,6 +117,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         EXECUTION_VIEW,
         EXECUTION_MARK,
         REMINDERS_VIEW,
+        PARTNERSHIPS_VIEW,
         *MONITORING_REPORT,
         *MONITORING_CAMPAIGNS,
     ],
@@ -115,6 +130,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "roadmaps.export_roadmap",
         EXECUTION_VIEW,
         REMINDERS_VIEW,
+        PARTNERSHIPS_VIEW,
     ],
     Role.SCHOOL_DIRECTOR: [
         *VIEW_DIRECTORY,
@@ -125,6 +141,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "roadmaps.export_roadmap",
         EXECUTION_VIEW,
         EXECUTION_MARK,
+        PARTNERSHIPS_VIEW,
         *MONITORING_REPORT,
         *MONITORING_TARGETS,
     ],
@@ -136,6 +153,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "roadmaps.export_roadmap",
         EXECUTION_VIEW,
         EXECUTION_MARK,
+        PARTNERSHIPS_VIEW,
         *MONITORING_REPORT,
     ],
     Role.ADMINISTRATOR: [
@@ -161,6 +179,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         EXECUTION_VIEW,
         REMINDERS_VIEW,
         *CERTIFICATES_MANAGE,
+        PARTNERSHIPS_VIEW,
     ],
 }
 
@@ -178,6 +197,8 @@ CURATOR_PERMISSIONS = {
     "roadmaps.export_roadmap",
     EXECUTION_VIEW,
     EXECUTION_REVIEW,
+    # The agreements of the school: the evidence of its «sign the agreements» measures.
+    PARTNERSHIPS_VIEW,
 }
 
 # Roles whose holders work in Django admin (is_staff is derived from memberships).

@@ -3,6 +3,7 @@ number of queries that does not depend on the size of the directory."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
@@ -235,3 +236,112 @@ def match_responsible(text: str | None, candidates: list[tuple[int, str]]) -> li
     aside). Pure: the candidates come from responsible_candidates, once per plan."""
     lowered = (text or "").lower()
     return [pk for pk, name in candidates if name and name in lowered]
+
+
+# --- organisations named in a document ------------------------------------------------------
+#
+# Documents name organisations as people write them: the short name with other quotes
+# («МБОУ "Ефимовская СОШ"»), «СОШ №3» for «СОШ № 3», the full name in the genitive
+# («…управления образования администрации…»). The stem rule is the one of
+# ``roadmaps.services.workflow.document_matches`` (the «СОГЛАСОВАНО» rows), for any list.
+
+_NAME_QUOTES = re.compile(r"[\"«»“”„'`]+")
+_NAME_WORD = re.compile(r"[а-яa-z0-9]+")
+_NAME_NUMBER = re.compile(r"№\s*")
+_NAME_BOUNDARY = "[а-яa-z0-9]"
+# Share of an organisation's full name (as word stems) a text must carry to name it.
+NAME_STEM_SHARE = 0.75
+
+
+def normalised_name(text: str) -> str:
+    """Lower case, «ё» as «е», every kind of quote as ", «№3» as «№ 3», single spaces."""
+    text = _NAME_QUOTES.sub('"', (text or "").lower().replace("ё", "е"))
+    return " ".join(_NAME_NUMBER.sub("№ ", text).split())
+
+
+def _name_stems(text: str) -> frozenset[str]:
+    return frozenset(w[:5] for w in _NAME_WORD.findall(normalised_name(text)) if len(w) >= 4)
+
+
+def _names_in(name: str, text: str) -> bool:
+    """``name`` occurs in ``text`` as whole words («СОШ № 1» is not in «СОШ № 12»)."""
+    if not name:
+        return False
+    pattern = rf"(?<!{_NAME_BOUNDARY}){re.escape(name)}(?!{_NAME_BOUNDARY})"
+    return re.search(pattern, text) is not None
+
+
+@dataclass(frozen=True)
+class NameCandidate:
+    pk: int
+    short_name: str
+    full_name: str
+
+
+class NameIndex:
+    """Organisations to recognise in texts, prepared once for a list of texts (pure: the
+    candidates are loaded by the caller, already narrowed to the person's reach)."""
+
+    def __init__(self, candidates) -> None:
+        self.candidates = [
+            (
+                c.pk,
+                normalised_name(c.short_name),
+                normalised_name(c.full_name),
+                _name_stems(c.full_name),
+            )
+            for c in candidates
+        ]
+        self.exact: dict[str, set[int]] = {}
+        for pk, short, full, _ in self.candidates:
+            for name in (short, full):
+                if name:
+                    self.exact.setdefault(name, set()).add(pk)
+
+    def match(self, text: str) -> list[int]:
+        """The candidates ``text`` names: the one whose short or full name it is; else
+        those whose full name it contains; else those whose short name (longer than five
+        characters) it contains, the longest such names only; else those whose name
+        contains it (a name written short: «СОШ № 3»); else the one whose full name most of
+        its stems carry (at least ``NAME_STEM_SHARE``, no tie). Several ids mean the text
+        is ambiguous; none, that nothing matches."""
+        text = normalised_name(text)
+        if not text:
+            return []
+        if text in self.exact:
+            return sorted(self.exact[text])
+        hits = [pk for pk, _, full, _ in self.candidates if _names_in(full, text)]
+        if hits:
+            return sorted(set(hits))
+        found = [
+            (len(short), pk)
+            for pk, short, _, _ in self.candidates
+            if len(short) > 5 and _names_in(short, text)
+        ]
+        if found:
+            longest = max(length for length, _ in found)
+            return sorted({pk for length, pk in found if length == longest})
+        if len(text) > 5:
+            shortened = [
+                pk
+                for pk, short, full, _ in self.candidates
+                if _names_in(text, short) or _names_in(text, full)
+            ]
+            if shortened:
+                return sorted(set(shortened))
+        stems = _name_stems(text)
+        scored = sorted(
+            (
+                (len(own & stems) / len(own), pk)
+                for pk, _, _, own in self.candidates
+                if len(own) >= 2
+            ),
+            reverse=True,
+        )
+        if (
+            scored
+            and scored[0][0] >= NAME_STEM_SHARE
+            and (len(scored) == 1 or scored[1][0] < scored[0][0])
+        ):
+            return [scored[0][1]]
+        return []

@@ -377,6 +377,7 @@ def database_state() -> dict[str, int]:
                 "monitoring",
                 "notifications",
                 "reports",
+                "partnerships",
                 "guardian",
                 "auth",
             )

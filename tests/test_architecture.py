@@ -503,14 +503,28 @@ def test_schools_never_reaches_into_roadmaps_or_the_demo():
 
 
 def test_roadmaps_never_imports_execution():
-    """Execution builds on plans; plans ask it through hooks it registers
-    (``roadmaps.extensions`` (``export_columns``), the ``schedule_changed`` signal)."""
+    """Execution and partnerships build on plans; plans ask them through hooks they
+    register (``roadmaps.extensions`` (``export_columns``, ``visible_plans``), the
+    ``schedule_changed`` signal)."""
     offenders = [
         f"{path.relative_to(ROOT)}: {name}"
         for path in (ROOT / "roadmaps").rglob("*.py")
         if "migrations" not in path.parts
         for name in _imports(path)
-        if name.split(".")[0] == "execution"
+        if name.split(".")[0] in {"execution", "partnerships"}
+    ]
+    assert offenders == []
+
+
+def test_notifications_never_imports_the_apps_that_feed_it():
+    """Other apps tell notifications through ``notify`` and its item sources
+    (``notifications.sources``); it never reaches into them."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "notifications").rglob("*.py")
+        if "migrations" not in path.parts
+        for name in _imports(path)
+        if name.split(".")[0] == "partnerships"
     ]
     assert offenders == []
 

@@ -213,9 +213,11 @@ def demo_world(django_db_setup, django_db_blocker):
 
 def _data_words() -> set[str]:
     """Latin that is data, not interface: logins (shown on people's pages), what the
-    admin shows of stored evidence (content type, stored file name, checksum) and of
-    signing certificates (serial number, fingerprint)."""
+    admin shows of stored evidence (content type, stored file name, checksum), of
+    signing certificates (serial number, fingerprint) and indicators' codes (slugs
+    that imported tables name them by)."""
     from execution.models import Evidence
+    from monitoring.models import Indicator
     from reports.models import SigningCertificate
     from schools.models import User
 
@@ -225,6 +227,8 @@ def _data_words() -> set[str]:
     # Certificates' serial numbers and fingerprints (hexadecimal).
     for values in SigningCertificate.objects.values_list("serial", "sha256"):
         words.update(word for value in values for word in LATIN_WORD.findall(value or ""))
+    for code in Indicator.objects.exclude(code="").values_list("code", flat=True):
+        words.update(LATIN_WORD.findall(code))
     return words
 
 

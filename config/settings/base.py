@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "dashboard",
     "notifications",
     "reports",
+    "partnerships",
     "demo",
 ]
 
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "schools.context_processors.navigation",
                 "execution.context_processors.navigation",
+                "partnerships.context_processors.navigation",
                 "notifications.context_processors.bell",
             ],
         },
@@ -214,6 +216,9 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.cleanup_notifications": {"queue": "default"},
     "reports.tasks.build_report": {"queue": "pdf"},
     "reports.tasks.cleanup_reports": {"queue": "default"},
+    "partnerships.tasks.build_network_pdf": {"queue": "pdf"},
+    "partnerships.tasks.expire_agreements": {"queue": "default"},
+    "partnerships.tasks.cleanup_agreement_uploads": {"queue": "default"},
 }
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
@@ -242,6 +247,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cleanup-reports": {
         "task": "reports.tasks.cleanup_reports",
         "schedule": _crontab(minute=45, hour=3),
+    },
+    # Agreements whose validity ended become «Истёк срок» early in the day (before the
+    # digests of the day, which tell of those about to end).
+    "expire-agreements": {
+        "task": "partnerships.tasks.expire_agreements",
+        "schedule": _crontab(minute=5, hour=0),
+    },
+    "cleanup-agreement-uploads": {
+        "task": "partnerships.tasks.cleanup_agreement_uploads",
+        "schedule": 60 * 60,
     },
 }
 # A claimed digest whose e-mail is still not sent this long after it was due (its task was

@@ -76,21 +76,22 @@ PAGES = {
     # 4: waiting counts per school and plan, the page of records, their plans (owner,
     #    region), their evidence (the curated schools come with the person's reach).
     "review_queue": ("methodologist", lambda d: reverse("review_queue"), 4),
-    # 13: plan+owner (visible), the person's grants on the plan (the buttons), sections,
+    # 16: plan+owner (visible), the person's grants on the plan (the buttons), sections,
     #     the plan's region (today), roll-ups per measure, roll-ups per organisation, the
     #     organisations, measures, due dates; the agreement block: concurrences, events,
-    #     revisions, the public link.
+    #     revisions, the public link; the partnerships column: the plan's «sign the
+    #     agreements» measures, the agreements per measure, the agreements naming the plan.
     "plan_page": (
         "municipal_coordinator",
         lambda d: reverse("roadmap_detail", args=[d.plan.pk]),
-        13,
+        16,
     ),
-    # 15: the plan page of a school that sees only its own rows: as above, with its
+    # 18: the plan page of a school that sees only its own rows: as above, with its
     #     records and their evidence instead of bars (the plan is the page's).
     "plan_page_own_rows": (
         "school_deputy",
         lambda d: reverse("roadmap_detail", args=[d.plan.pk]),
-        15,
+        18,
     ),
     # 4: municipality+region, roll-ups per (organisation, plan), the plans, the
     #    organisations.
@@ -132,7 +133,9 @@ def test_query_budget_does_not_grow_with_the_data(world, client, page, size):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
-    assert len(captured.captured_queries) == FRAME + budget, _tables(captured.captured_queries)
+    assert len(captured.captured_queries) == FRAME + budget, " ".join(
+        _tables(captured.captured_queries)
+    )
 
 
 def test_the_larger_size_shows_more(world, client):

@@ -23,8 +23,9 @@ from tests.demo.test_scenario import DAYS, MOSCOW, records_on_paper
 DAY = datetime.timedelta(days=1)
 # Who hears something on the day the demo was seeded: the four schools' deputies (2.5. is
 # due tomorrow and in a week), the curator and the coordinator (the queue of marks; 2.2.
-# of ООШ № 12, eight days overdue, escalated).
-TOLD = {"deputy", "deputy5", "deputy8", "deputy12", "methodologist", "coordinator"}
+# of ООШ № 12, eight days overdue, escalated) and the ЦРО's director (the centre's
+# agreement with the Армавир centre expires in 30 days).
+TOLD = {"deputy", "deputy5", "deputy8", "deputy12", "methodologist", "coordinator", "head"}
 
 
 def test_every_day_every_school_has_a_record_due_tomorrow_and_in_a_week():

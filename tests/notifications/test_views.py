@@ -121,7 +121,9 @@ def test_preferences_are_saved(client, deputy):
     preference = NotificationPreference.objects.get(person=deputy)
     assert preference.email_enabled is False
     assert preference.digest_hour == 7
-    assert preference.muted_kinds == ["due_soon", "escalation", "message", "waiting"]
+    # Every kind left unticked is muted, the kinds of other apps' sources included.
+    assert preference.muted_kinds == sorted(set(Kind.values) - {"overdue", "returned", "approval"})
+    assert {"due_soon", "escalation", "message", "waiting"} <= set(preference.muted_kinds)
 
 
 @pytest.mark.parametrize("hour", ["24", "-1", "восемь", ""])
