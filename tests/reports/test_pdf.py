@@ -388,3 +388,46 @@ def test_verify_pdf_exits_0_only_for_a_good_signature(world, approved_plan, tmp_
     with pytest.raises(SystemExit) as exit_code:
         call_command("verify_pdf", str(path))
     assert exit_code.value.code == 1
+
+
+# --- Cleanup ---------------------------------------------------------------------------------
+
+
+def test_cleanup_deletes_old_unsigned_reports_and_their_unused_files(world, approved_plan):
+    from django.conf import settings
+    from django.utils import timezone
+
+    user = world.user("municipal_coordinator")
+    first = _build(
+        services.report_request(acting_user=user, kind=ReportKind.ROADMAP, roadmap=_plan(world))
+    )
+    reuse = services.report_request(
+        acting_user=user, kind=ReportKind.ROADMAP, roadmap=first.roadmap
+    )
+    assert reuse.file_path == first.file_path
+    signed = _build(
+        services.report_request(
+            acting_user=world.user("head"),
+            kind=ReportKind.ROADMAP,
+            roadmap=approved_plan,
+            signed=True,
+            enqueue_job=False,
+        )
+    )
+    assert signed.signed and signed.file_path
+    storage = services._storage()
+    old = timezone.now() - settings.REPORT_RETENTION - datetime.timedelta(days=1)
+    Report.objects.filter(pk__in=[first.pk, signed.pk]).update(created_at=old)
+
+    # The old row goes; its file stays while the newer request still uses it.
+    assert services.reports_cleanup() == {"reports": 1, "files": 0}
+    assert not Report.objects.filter(pk=first.pk).exists()
+    assert storage.exists(reuse.file_path)
+
+    Report.objects.filter(pk=reuse.pk).update(created_at=old)
+    assert services.reports_cleanup() == {"reports": 1, "files": 1}
+    assert not storage.exists(reuse.file_path)
+    # A signed PDF is kept: its QR code leads to it.
+    assert Report.objects.filter(pk=signed.pk).exists()
+    assert storage.exists(signed.file_path)
+    assert services.reports_cleanup() == {"reports": 0, "files": 0}
