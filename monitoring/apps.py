@@ -7,3 +7,12 @@ class MonitoringConfig(AppConfig):
 
     name = "monitoring"
     verbose_name = "Мониторинг"
+
+    def ready(self) -> None:
+        # The daily digest chases the schools that have not answered a campaign and tells
+        # the campaign's owner of those late: through the item sources of notifications.
+        from notifications import sources
+
+        from .reminders import SOURCE
+
+        sources.register(SOURCE)

@@ -5,7 +5,7 @@ from django.db import models
 
 class Kind(models.TextChoices):
     """What a notification is about. The first five are computed by the daily job from
-    the execution records, the next from the item sources of other apps
+    the execution records, the next four from the item sources of other apps
     (``notifications.sources``); the others are events that services send during the day
     (``notifications.services.notify``). A person chooses which kinds they receive."""
 
@@ -17,6 +17,9 @@ class Kind(models.TextChoices):
     # Item sources: the partnerships app.
     AGREEMENTS_MISSING = "agreements_missing", "Нет соглашений по мероприятию"
     AGREEMENT_EXPIRING = "agreement_expiring", "Соглашение скоро истекает"
+    # Item sources: the monitoring app.
+    CAMPAIGN_DUE = "campaign_due", "Мониторинг ждёт ответа школы"
+    CAMPAIGN_LATE = "campaign_late", "Школы не ответили на мониторинг"
     # Events: sent by other apps through ``notify``.
     APPROVAL = "approval", "Согласование и утверждение планов"
     MESSAGE = "message", "Прочие сообщения"
@@ -32,6 +35,8 @@ DAILY_KINDS = (
     Kind.DUE_SOON,
     Kind.AGREEMENTS_MISSING,
     Kind.AGREEMENT_EXPIRING,
+    Kind.CAMPAIGN_LATE,
+    Kind.CAMPAIGN_DUE,
 )
 EVENT_KINDS = (Kind.APPROVAL, Kind.MESSAGE)
 DIGEST_ORDER = {kind: n for n, kind in enumerate((*DAILY_KINDS, *EVENT_KINDS))}
@@ -45,6 +50,8 @@ KIND_HELP = {
     Kind.ESCALATION: "мероприятия школ, просроченные дольше допустимого (директору, куратору и координатору)",
     Kind.AGREEMENTS_MISSING: "мероприятия «подписать соглашения» ваших планов, у школ которых соглашений ещё нет (руководителю и координатору, к сроку и после него)",
     Kind.AGREEMENT_EXPIRING: "соглашения о сетевом партнёрстве вашей организации, срок действия которых кончается через 30 и через 7 дней",
+    Kind.CAMPAIGN_DUE: "мониторинги, на которые ваша школа ещё не ответила (за 3 дня до срока, в день срока, на следующий день после него и потом раз в неделю)",
+    Kind.CAMPAIGN_LATE: "мониторинги вашей организации, на которые школы не ответили в срок (на следующий день после срока и потом раз в неделю)",
     Kind.APPROVAL: "планы, которые вам нужно согласовать или утвердить, и решения по вашим планам",
     Kind.MESSAGE: "остальные сообщения системы",
 }

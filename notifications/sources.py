@@ -1,7 +1,9 @@
 """Item sources: what other apps add to the daily digest, without this app importing them.
 
 An app registers a ``Source`` in its ``AppConfig.ready`` (the partnerships app: agreements
-about to expire, «sign the agreements» measures whose schools have none). The daily job
+about to expire, «sign the agreements» measures whose schools have none; the monitoring
+app: campaigns a school has not answered, and their late schools to the campaign's
+owner). The daily job
 asks every source once per day it sends (``reminders.day_facts``) for the notices of the
 days ``since < d ≤ day``; ``planner.plan_day`` then tells each notice to the people of its
 audience whose digest covers its day, once, if they have not switched its kind off.
