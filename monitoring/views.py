@@ -57,6 +57,11 @@ def _current_year(organisation) -> int:
     return school_year_of(today_in(organisation.region))
 
 
+def _posted(request):
+    """The submitted data of a POST (bound even when every field is empty), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _forbid_unless(user, model, pk, verb) -> None:
     """403 unless the person holds ``verb`` over this object (it is visible already)."""
     get_object_for_user(model, user, pk, verb)
@@ -92,7 +97,7 @@ def campaign_create(request):
     region = home.region if home else None
     today = today_in(region) if region else today_in("Europe/Moscow")
     form = CampaignForm(
-        request.POST or None,
+        _posted(request),
         user=request.user,
         today=today,
         current_year=school_year_of(today),
@@ -154,7 +159,7 @@ def response_detail(request, pk: int):
     indicators = list(campaign.indicators.order_by("category", "order", "name"))
     current = selectors.current_values(response.school, campaign.school_year, indicators)
     form = ValuesForm(
-        request.POST or None, indicators=indicators, initial_values=current, required=False
+        _posted(request), indicators=indicators, initial_values=current, required=False
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,7 +219,7 @@ def school_values(request, pk: int):
     )
     indicators = list(selectors.catalogue(request.user))
     current = selectors.current_values(organisation, year, indicators)
-    form = ValuesForm(request.POST or None, indicators=indicators, initial_values=current)
+    form = ValuesForm(_posted(request), indicators=indicators, initial_values=current)
     if request.method == "POST" and form.is_valid():
         try:
             services.indicator_values_report(
@@ -254,7 +259,7 @@ def _targets(
     year = _year(request, current_year)
     where = selectors.target_where(level, obj)
     current = selectors.current_targets(level=level, school_year=year, where=where)
-    form = TargetsForm(request.POST or None, indicators=indicators, current=current)
+    form = TargetsForm(_posted(request), indicators=indicators, current=current)
     if request.method == "POST" and form.is_valid():
         try:
             services.targets_set(
@@ -356,7 +361,7 @@ def exam_results(request, pk: int):
     year = _year(request, this_year if today_in(school.region).month >= 7 else this_year - 1)
     subjects = list(exam_subjects(exam))
     form = ExamTableForm(
-        request.POST or None,
+        _posted(request),
         exam=exam,
         year=year,
         subjects=subjects,
