@@ -16,6 +16,7 @@ BENCHMARKS = {
     "execution": "execution.bench.bench_execution",
     "reminders": "notifications.bench.bench_reminders",
     "pdf": "reports.bench.bench_pdf",
+    "dashboards": "dashboard.bench.bench_dashboards",
 }
 
 
