@@ -13,3 +13,9 @@ class ReportsConfig(AppConfig):
         from .extension import EXTENSION
 
         extensions.register(EXTENSION)
+        # A published revision's public page offers its PDF: made when it is published.
+        from roadmaps.signals import plan_published
+
+        from .services import public_pdf_prepare
+
+        plan_published.connect(public_pdf_prepare, dispatch_uid="reports.public_pdf")

@@ -23,4 +23,8 @@ def plan_page(request, roadmap, actions):
     )
 
 
-EXTENSION = PlanExtension(name="reports", plan_page=plan_page)
+def public_links(roadmap, token):
+    return [("PDF документа", reverse("public_pdf", kwargs={"token": token}))]
+
+
+EXTENSION = PlanExtension(name="reports", plan_page=plan_page, public_links=public_links)

@@ -34,7 +34,7 @@ from core.jobs import JobError, enqueue
 from core.models import JobState
 from roadmaps import workflow
 from roadmaps.constants import RoadmapStatus
-from roadmaps.models import Roadmap
+from roadmaps.models import PublicLink, Roadmap
 from schools.access import SYSTEM, recheck
 
 from . import certificates, documents
@@ -124,6 +124,42 @@ def _signed_fingerprints(roadmap: Roadmap, document) -> list[str]:
         "sha256", flat=True
     )
     return [documents.digest(document.data, "signed", sha) for sha in certificates_]
+
+
+def public_report(roadmap: Roadmap) -> Report | None:
+    """The PDF the public page of a published revision offers: its signed PDF, else its
+    official PDF as it stands now (made for the publication: ``public_pdf_prepare``)."""
+    signed = signed_report(roadmap)
+    if signed is not None:
+        return signed
+    fingerprint = documents.digest(documents.plan_document(roadmap).data, ReportFormat.PDF)
+    return (
+        Report.objects.filter(
+            kind=ReportKind.ROADMAP,
+            roadmap=roadmap,
+            signed=False,
+            state=JobState.DONE,
+            fingerprint=fingerprint,
+        )
+        .exclude(file_path="")
+        .order_by("-finished_at")
+        .first()
+    )
+
+
+def public_pdf_prepare(sender=None, *, link, **kwargs) -> Report | None:
+    """``roadmaps.signals.plan_published``: the public page offers the revision's PDF.
+    Unless a signed or official PDF of it is there already (or on its way), the system
+    asks for one (a job on the "pdf" queue, sent after the publication commits)."""
+    roadmap = link.roadmap
+    if public_report(roadmap) is not None:
+        return None
+    fingerprint = documents.digest(documents.plan_document(roadmap).data, ReportFormat.PDF)
+    if Report.objects.filter(
+        fingerprint=fingerprint, state__in=(JobState.QUEUED, JobState.RUNNING)
+    ).exists():
+        return None
+    return report_request(acting_user=SYSTEM, kind=ReportKind.ROADMAP, roadmap=roadmap)
 
 
 def fingerprint_of(
@@ -534,10 +570,15 @@ def certificate_withdraw(*, acting_user, certificate: SigningCertificate) -> Sig
 def reports_cleanup(now: datetime.datetime | None = None) -> dict:
     """Delete unsigned reports older than ``REPORT_RETENTION`` with their files (a file is
     removed when no remaining row uses it) and failed or abandoned jobs as old; signed
-    PDFs are kept: their QR codes lead to them."""
+    PDFs are kept: their QR codes lead to them; so is the PDF the system made for a
+    revision published now (its public page offers it)."""
     now = now or timezone.now()
     cutoff = now - settings.REPORT_RETENTION
-    old = Report.objects.filter(created_at__lt=cutoff, signed=False)
+    # The system's PDF of a revision published now is the public page's file: kept.
+    published = PublicLink.objects.filter(withdrawn_at__isnull=True).values("roadmap_id")
+    old = Report.objects.filter(created_at__lt=cutoff, signed=False).exclude(
+        created_by__isnull=True, roadmap__in=published
+    )
     paths = set(old.exclude(file_path="").values_list("file_path", flat=True))
     deleted, _ = old.delete()
     still_used = set(Report.objects.filter(file_path__in=paths).values_list("file_path", flat=True))

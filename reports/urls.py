@@ -18,4 +18,6 @@ urlpatterns = [
     # Public: no login (a document's QR code leads here).
     path("verify/", views.report_verify, name="report_verify"),
     path("verify/<str:token>/", views.report_verify_token, name="report_verify_token"),
+    # Public: the PDF of a published revision (its public page links it).
+    path("public/<str:token>/plan.pdf", views.public_pdf, name="public_pdf"),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.params import id_param
 from execution.evidence import safe_download_name
+from roadmaps import selectors as roadmap_selectors
 from roadmaps.models import Roadmap
 from schools.access import get_object_for_user
 from schools.models import Organisation
@@ -123,6 +124,33 @@ def report_download(request, pk):
         handle,
         content_type=CONTENT_TYPES[report.format],
         as_attachment=True,
+        filename=safe_download_name(report.file_name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Public -----------------------------------------------------------------------------------
+
+
+def public_pdf(request, token: str):
+    """The PDF of a published revision, for anyone: its signed PDF, else its official
+    PDF; while the system still makes it, a page that says so and refreshes itself. A
+    withdrawn or unknown publication: 404."""
+    link = roadmap_selectors.published_link(token)
+    if link is None:
+        raise Http404("Публикация не найдена или снята.")
+    report = services.public_report(link.roadmap)
+    if report is not None:
+        try:
+            handle = selectors.report_file_handle(report)
+        except FileNotFoundError:
+            report = None
+    if report is None:
+        return render(request, "reports/public_pdf_wait.html", {"link": link})
+    response = FileResponse(
+        handle,
+        content_type=CONTENT_TYPES[ReportFormat.PDF],
         filename=safe_download_name(report.file_name),
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -25,6 +25,8 @@ export_columns          ``(roadmap, user) -> roadmaps.exports.ExtraColumns | Non
 plan_list               ``(user, roadmaps) -> {plan id: html}``: a cell per plan of a list
                         page (the progress bar), for the plans shown, in a constant number
                         of queries.
+public_links            ``(roadmap, token) -> [(label, url)]``: links of the public page of
+                        a published revision (its PDF), for anyone, without login.
 ======================  ====================================================================
 """
 
@@ -58,6 +60,7 @@ class PlanExtension:
     overdue_measures: Callable | None = None
     export_columns: Callable | None = None
     export_option: str = ""
+    public_links: Callable | None = None
 
 
 _EXTENSIONS: dict[str, PlanExtension] = {}
@@ -111,3 +114,12 @@ def overdue_measures(roadmap, today):
             if found is not None:
                 return found
     return None
+
+
+def public_links(roadmap, token: str) -> list[tuple[str, str]]:
+    """The links the extensions add to the public page of a published revision."""
+    found: list[tuple[str, str]] = []
+    for extension in registered():
+        if extension.public_links is not None:
+            found.extend(extension.public_links(roadmap, token))
+    return found

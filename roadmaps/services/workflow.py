@@ -29,7 +29,7 @@ from schools.roles import AGREE_ROLES, roles_with
 from .. import workflow
 from ..constants import ROADMAP_HEADER_FIELDS, ConcurrenceStatus, PlanEventKind, RoadmapStatus
 from ..models import PlanConcurrence, PlanEvent, PublicLink, Roadmap, RoadmapUserObjectPermission
-from ..signals import plan_event
+from ..signals import plan_event, plan_published
 from .plans import _copy_contents
 
 MAX_COMMENT = 5000
@@ -664,6 +664,7 @@ def roadmap_publish(*, roadmap: Roadmap, acting_user) -> PublicLink:
         roadmap=roadmap, token=secrets.token_urlsafe(24), created_by=_history_user(acting_user)
     )
     _event(roadmap, PlanEventKind.PUBLISHED, acting_user)
+    plan_published.send(sender=PublicLink, link=link)
     recheck(acting_user, "change", roadmap)
     return link
 

@@ -16,7 +16,7 @@ from core.params import id_param
 from core.timezones import today_in
 from schools.access import get_object_for_user, object_grants
 
-from .. import compare, selectors, services, workflow
+from .. import compare, extensions, selectors, services, workflow
 from ..forms import AnswerForm, ApproveForm, RemarksForm, SubmitForm
 from ..models import Roadmap
 from .plan_table import plan_context
@@ -253,5 +253,11 @@ def public_roadmap(request, token: str):
         raise Http404("Публикация не найдена или снята.")
     roadmap = link.roadmap
     context = plan_context(request, roadmap, print_view=True)
-    context.update({"public_link": link, "concurrences": selectors.printed_concurrences(roadmap)})
+    context.update(
+        {
+            "public_link": link,
+            "concurrences": selectors.printed_concurrences(roadmap),
+            "public_links": extensions.public_links(roadmap, token),
+        }
+    )
     return render(request, "roadmaps/roadmap_public.html", context)

@@ -154,4 +154,13 @@ def rows(Row):
         # Without a file the form is refused (400) for anyone; nothing is written.
         "report_verify POST": Row(method="post", data={}, own=_codes(400)),
         "report_verify_token": Row(target=lambda world, which: {"token": TOKEN}, own=PUBLIC),
+        # The PDF of a published revision (the workflow rows' public link): anyone, no
+        # login (its file is still being made: the page that says so); an unknown link: 404.
+        "public_pdf": Row(
+            target=lambda world, which: {
+                "token": world._public.token if which == "own" else "no-such-link"
+            },
+            own=PUBLIC,
+            other=_codes(404),
+        ),
     }
