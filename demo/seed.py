@@ -9,12 +9,20 @@ from __future__ import annotations
 from django.db import transaction
 
 from execution.models import ExecutionRecord
+from monitoring.models import (
+    Campaign,
+    CampaignResponse,
+    ExamResult,
+    IndicatorTarget,
+    IndicatorValue,
+)
 from partnerships.models import Agreement
 from roadmaps.models import Roadmap
 from schools.models import Municipality, Organisation, Region, User
 
 from .directory import seed_directory
 from .execution import seed_execution
+from .monitoring import seed_monitoring
 from .partnerships import seed_partnerships
 from .plans import seed_plans
 from .signing import seed_signing
@@ -28,6 +36,8 @@ def seed_demo() -> dict[str, int]:
     seed_execution(by_short)
     # The partnership agreements the samples speak of (after the records they complete).
     seed_partnerships(by_short)
+    # Indicator values, targets, exam results and campaigns of the demo schools.
+    seed_monitoring(by_short)
     # The demo CA, a certificate per organisation, the approved plans signed.
     seed_signing()
     return {
@@ -39,4 +49,9 @@ def seed_demo() -> dict[str, int]:
         "plans": Roadmap.objects.count(),
         "execution records": ExecutionRecord.objects.count(),
         "agreements": Agreement.objects.count(),
+        "indicator values": IndicatorValue.objects.count(),
+        "indicator targets": IndicatorTarget.objects.count(),
+        "exam results": ExamResult.objects.count(),
+        "campaigns": Campaign.objects.count(),
+        "campaign responses": CampaignResponse.objects.count(),
     }

@@ -496,3 +496,55 @@ def test_the_network_plan_stays_a_draft_for_the_checker_to_send(demo, client):
     form = client.get(reverse("roadmap_submit", args=[plan.pk])).content.decode()
     for centre in ("МКУ «ЦРО и ОК»", "МКУ ДПО «ЦРО»", "МКУ «Организационно-методический центр РО»"):
         assert centre in form
+
+
+def test_the_demo_has_monitoring_values_exams_and_campaigns(demo):
+    from monitoring.constants import Exam, ResponseState, TargetLevel, school_year_of
+    from monitoring.models import (
+        Campaign,
+        CampaignResponse,
+        ExamResult,
+        Indicator,
+        IndicatorTarget,
+        IndicatorValue,
+    )
+
+    owner = Organisation.objects.get(short_name=scenario.OWNER)
+    day = reference_day(owner)
+    current = school_year_of(day)
+    catalogue = Indicator.objects.filter(owner__isnull=True).count()
+    for short in scenario.SCHOOLS:
+        for year in range(current - 3, current):
+            values = IndicatorValue.objects.filter(organisation__short_name=short, school_year=year)
+            assert values.count() == catalogue, (short, year)
+        # Shares are computed from their counts.
+        share = IndicatorValue.objects.filter(
+            organisation__short_name=short, indicator__is_share=True
+        ).first()
+        assert share.numerator <= share.denominator
+        assert {
+            year
+            for year in ExamResult.objects.filter(organisation__short_name=short).values_list(
+                "year", flat=True
+            )
+        } == {day.year - n - (0 if day.month >= 7 else 1) for n in range(3)}
+    assert set(ExamResult.objects.values_list("exam", flat=True)) == set(Exam.values)
+    assert IndicatorTarget.objects.filter(
+        level=TargetLevel.MUNICIPALITY, school_year=current
+    ).exists()
+    assert IndicatorTarget.objects.filter(
+        level=TargetLevel.SCHOOL, school_year=current, organisation__short_name=scenario.S3
+    ).exists()
+
+    campaign = Campaign.objects.get(owner=owner, school_year=current, closed_at__isnull=True)
+    assert campaign.created_by.username == "coordinator"
+    assert 0 < (campaign.due_on - day).days <= 7
+    states = dict(campaign.responses.values_list("school__short_name", "state"))
+    assert states[scenario.S3] == ResponseState.PENDING  # the deputy answers in the browser
+    assert states[scenario.S5] == states[scenario.S8] == ResponseState.SUBMITTED
+    reopened = CampaignResponse.objects.get(campaign=campaign, school__short_name=scenario.S12)
+    assert reopened.state == ResponseState.REOPENED
+    assert reopened.reopen_comment
+    closed = Campaign.objects.get(owner=owner, school_year=current - 1)
+    assert closed.closed_at is not None
+    assert closed.responses.filter(state=ResponseState.SUBMITTED).count() == 4

@@ -24,7 +24,8 @@ DAY = datetime.timedelta(days=1)
 # Who hears something on the day the demo was seeded: the four schools' deputies (2.5. is
 # due tomorrow and in a week), the curator and the coordinator (the queue of marks; 2.2.
 # of ООШ № 12, eight days overdue, escalated) and the ЦРО's director (the centre's
-# agreement with the Армавир centre expires in 30 days).
+# agreement with the Армавир centre expires in 30 days). The monitoring campaign is due in
+# three days: СОШ № 3 and ООШ № 12 (reopened), who have not answered, hear of it too.
 TOLD = {"deputy", "deputy5", "deputy8", "deputy12", "methodologist", "coordinator", "head"}
 
 
