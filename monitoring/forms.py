@@ -99,7 +99,9 @@ class ValuesForm(BootstrapMixin, forms.Form):
                     max_value=10**9,
                     required=required,
                     initial=current.numerator if current else None,
-                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                    widget=forms.NumberInput(
+                        attrs={"inputmode": "numeric", "class": "form-control"}
+                    ),
                 )
                 self.fields[f"d{indicator.pk}"] = forms.IntegerField(
                     label=indicator.denominator_label.capitalize(),
@@ -107,7 +109,9 @@ class ValuesForm(BootstrapMixin, forms.Form):
                     max_value=10**9,
                     required=required,
                     initial=current.denominator if current else None,
-                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                    widget=forms.NumberInput(
+                        attrs={"inputmode": "numeric", "class": "form-control"}
+                    ),
                 )
             else:
                 self.fields[f"v{indicator.pk}"] = forms.DecimalField(
@@ -119,7 +123,7 @@ class ValuesForm(BootstrapMixin, forms.Form):
                     max_value=MAX_NUMBER,
                     min_value=-MAX_NUMBER,
                     localize=True,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"}),
                 )
 
     def rows(self):
@@ -175,7 +179,7 @@ class TargetsForm(BootstrapMixin, forms.Form):
                 max_value=MAX_NUMBER,
                 min_value=-MAX_NUMBER,
                 localize=True,
-                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"}),
             )
 
     def rows(self):
@@ -221,7 +225,9 @@ class ExamTableForm(BootstrapMixin, forms.Form):
                         required=False,
                         localize=True,
                         initial=initial,
-                        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 5}),
+                        widget=forms.TextInput(
+                            attrs={"inputmode": "decimal", "size": 5, "class": "form-control"}
+                        ),
                     )
                 else:
                     field = forms.IntegerField(
@@ -230,7 +236,9 @@ class ExamTableForm(BootstrapMixin, forms.Form):
                         max_value=100000,
                         required=False,
                         initial=initial,
-                        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                        widget=forms.NumberInput(
+                            attrs={"inputmode": "numeric", "class": "form-control"}
+                        ),
                     )
                 self.fields[f"s{subject.pk}_{name}"] = field
 
