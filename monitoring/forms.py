@@ -14,7 +14,14 @@ from core.forms import BootstrapMixin
 from schools.access import member_organisations
 from schools.models import Organisation
 
-from .constants import EXAM_BANDS, EXAM_SCALE, HIGH_SCORE_EXAMS, Exam, school_year_label
+from .constants import (
+    EXAM_BANDS,
+    EXAM_SCALE,
+    HIGH_SCORE_EXAMS,
+    HIGH_SCORE_LABEL,
+    Exam,
+    school_year_label,
+)
 from .models import Indicator, Subject
 from .services import RESULT_FIELDS, Entry, ResultRow
 
@@ -43,10 +50,12 @@ class CampaignForm(BootstrapMixin, forms.Form):
     indicators = forms.ModelMultipleChoiceField(
         label="Показатели",
         queryset=Indicator.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     schools = forms.ModelMultipleChoiceField(
-        label="Школы", queryset=Organisation.objects.none(), widget=forms.CheckboxSelectMultiple
+        label="Школы",
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, user, today: datetime.date, current_year: int, **kwargs):
@@ -208,6 +217,14 @@ class ExamTableForm(BootstrapMixin, forms.Form):
         self.bands = EXAM_BANDS[exam]
         self.high_scores = exam in HIGH_SCORE_EXAMS
         low, high = EXAM_SCALE[exam]
+        labels = {
+            "participants": "Участников",
+            "not_passed": f"Не преодолели ({self.bands[0]})",
+            "band_low": self.bands[1],
+            "band_mid": self.bands[2],
+            "band_high": self.bands[3],
+            "high_scorers": HIGH_SCORE_LABEL,
+        }
         current = current or {}
         for subject in self.subjects:
             found = current.get(subject.pk)
@@ -231,7 +248,7 @@ class ExamTableForm(BootstrapMixin, forms.Form):
                     )
                 else:
                     field = forms.IntegerField(
-                        label=name,
+                        label=labels[name],
                         min_value=0,
                         max_value=100000,
                         required=False,
