@@ -159,29 +159,29 @@ def _targets_by(values, key: str, school_year: int) -> dict:
     inner = (
         values.filter(school_year=school_year)
         .order_by()
-        .values_list(
-            key,
-            "indicator_id",
-            "organisation_id",
-            "organisation__municipality_id",
-            "value",
-            "indicator__direction",
+        # Named columns (no column list after the derived table's alias: SQLite has none).
+        .values(
+            v_key=F(key),
+            v_indicator=F("indicator_id"),
+            v_organisation=F("organisation_id"),
+            v_municipality=F("organisation__municipality_id"),
+            v_value=F("value"),
+            v_direction=F("indicator__direction"),
         )
     )
     inner_sql, inner_params = inner.query.sql_with_params()
     table = connection.ops.quote_name(IndicatorTarget._meta.db_table)
     sql = f"""
-        SELECT v.k, COUNT(*), COUNT(COALESCE(s.value, m.value)),
-            SUM(CASE WHEN (v.direction = %s AND v.value >= COALESCE(s.value, m.value))
-                       OR (v.direction = %s AND v.value <= COALESCE(s.value, m.value))
+        SELECT v.v_key, COUNT(*), COUNT(COALESCE(s.value, m.value)),
+            SUM(CASE WHEN (v.v_direction = %s AND v.v_value >= COALESCE(s.value, m.value))
+                       OR (v.v_direction = %s AND v.v_value <= COALESCE(s.value, m.value))
                 THEN 1 ELSE 0 END)
-        FROM ({inner_sql}) AS v (k, indicator_id, organisation_id, municipality_id, value,
-                                 direction)
+        FROM ({inner_sql}) AS v
         LEFT JOIN {table} s ON s.level = %s AND s.school_year = %s
-            AND s.indicator_id = v.indicator_id AND s.organisation_id = v.organisation_id
+            AND s.indicator_id = v.v_indicator AND s.organisation_id = v.v_organisation
         LEFT JOIN {table} m ON m.level = %s AND m.school_year = %s
-            AND m.indicator_id = v.indicator_id AND m.municipality_id = v.municipality_id
-        GROUP BY v.k
+            AND m.indicator_id = v.v_indicator AND m.municipality_id = v.v_municipality
+        GROUP BY v.v_key
     """  # noqa: S608 - table names from the models, values as parameters
     params = (
         Direction.HIGHER,

@@ -170,7 +170,7 @@ def read_exam_file(data: bytes) -> list:
                 continue
             line = f"Строка {number}"
             exam_text = _normal(cell("exam"))
-            if exam_text.startswith("еге, оге"):  # the template's hint line
+            if exam_text.startswith("егэ, огэ"):  # the template's hint line
                 continue
             if len(result) + len(errors) >= MAX_LINES:
                 errors.append(f"В файле больше {MAX_LINES} строк.")

@@ -36,7 +36,8 @@ from roadmaps.constants import RoadmapStatus
 
 from .constants import EXPIRY_OFFSETS, AgreementStatus
 from .models import Agreement, AgreementParty
-from .rules import DATABASE_HINTS, is_signing_measure
+from .rules import is_signing_measure
+from .selectors import signing_hints
 
 DAY = datetime.timedelta(days=1)
 DAYS = ("день", "дня", "дней")
@@ -110,9 +111,7 @@ def missing(query: SourceQuery) -> list[planner.Notice]:
     dates |= {d - DAY * (1 + 7 * week) for d in _days(query) for week in range(1, REPEAT_WEEKS + 1)}
     if not dates:
         return []
-    hints = Q()
-    for hint in DATABASE_HINTS:
-        hints |= Q(measure__title__contains=hint) | Q(measure__result__contains=hint)
+    hints = signing_hints("measure__")
     linked = Agreement.measures.through.objects.order_by().values("measure_id")
     rows = (
         ExecutionRecord._base_manager.filter(

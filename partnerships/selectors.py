@@ -267,18 +267,25 @@ def grouped_candidates(user, *, include: set[int] = frozenset()) -> list[tuple[s
     return [(label, groups[label]) for label in sorted(groups, key=lambda g: order[g])]
 
 
+def signing_hints(prefix: str = "") -> Q:
+    """The database's first cut of «sign the agreements» measures (``prefix``: the path to
+    the measure, e.g. ``"measure__"``): a title or result holding one of the hints;
+    ``rules.is_signing_measure`` decides on the few rows left."""
+    hints = Q()
+    for hint in DATABASE_HINTS:
+        hints |= Q(**{f"{prefix}title__contains": hint}) | Q(**{f"{prefix}result__contains": hint})
+    return hints
+
+
 def signing_measures(user, *, include: set[int] = frozenset()) -> list[tuple[str, list]]:
     """«Sign the agreements» measures of the plans the person sees (``rules``), grouped by
     plan; ``include``: measures already linked, offered whatever their words (2 queries)."""
     plans = Roadmap.objects.for_user(user, "view").filter(
         is_template=False, status__in=LINKABLE_PLAN_STATUSES
     )
-    hints = Q()
-    for hint in DATABASE_HINTS:
-        hints |= Q(title__contains=hint) | Q(result__contains=hint)
     rows = (
         Measure.objects.filter(roadmap__in=plans.order_by().values("pk"))
-        .filter(hints | Q(pk__in=list(include)))
+        .filter(signing_hints() | Q(pk__in=list(include)))
         .select_related("roadmap", "roadmap__owner")
         .order_by("roadmap__title", "roadmap_id", "order", "pk")
     )
@@ -438,9 +445,14 @@ class PlanAgreements:
 
 
 def plan_agreements(user, roadmap: Roadmap) -> PlanAgreements:
-    """3 queries: the plan's measures (ids and words), the links of visible agreements to
-    them, the agreements naming the plan."""
-    measures = Measure.objects.filter(roadmap=roadmap).values_list("pk", "title", "result")
+    """3 queries: the plan's measures whose words hint at agreements (ids and words), the
+    links of visible agreements to its measures, the agreements naming the plan."""
+    measures = (
+        Measure.objects.filter(roadmap=roadmap)
+        .filter(signing_hints())
+        .order_by()
+        .values_list("pk", "title", "result")
+    )
     signing = {pk for pk, title, result in measures if is_signing_measure(title, result)}
     visible = Agreement.objects.for_user(user, VIEW).order_by().values("pk")
     by_measure: dict[int, dict[str, int]] = defaultdict(dict)

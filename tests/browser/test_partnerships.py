@@ -81,7 +81,7 @@ def test_record_sign_see_and_export(live_server, browser, contexts, world, tmp_p
     coordinator.goto(
         f"{live_server.url}/partnerships/network/municipality/{world.municipality.pk}/"
     )
-    drawn = set(coordinator.locator("svg.network-graph .net-name").all_inner_texts())
+    drawn = set(coordinator.locator("svg.network-graph .net-name").all_text_contents())
     listed = coordinator.locator("table.network-list tbody").inner_text()
     with coordinator.expect_download() as download:
         coordinator.get_by_role("link", name="Список в Excel").click()

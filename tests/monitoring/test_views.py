@@ -530,10 +530,6 @@ def test_exam_results_imported_from_the_template(world, login):
     assert set(ExamResult.objects.values_list("organisation", flat=True)) == {world.school.pk}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="monitoring.resources skips the hint line by «еге, оге» while it reads «егэ, огэ»",
-)
 def test_the_template_is_accepted_with_its_hint_line_kept(world, login):
     client = login(world.user("school_deputy"))
     data = filled_template(
