@@ -57,7 +57,7 @@ from monitoring.models import (
 )
 from roadmaps.constants import AssignmentMode, RoadmapLevel, RoadmapStatus, ScheduleKind
 from roadmaps.models import Measure, MeasureWindow, Roadmap, Section
-from schools.constants import OrganisationKind, Role
+from schools.constants import Role
 from schools.models import CuratorAssignment, Membership, Municipality, Organisation, Region, User
 from schools.services import user_sync_groups
 
@@ -112,56 +112,6 @@ class Cast:
 
 
 # --- Data ---------------------------------------------------------------------------------
-
-
-def _organisations(region, size: Size, run: str):
-    municipalities = Municipality.objects.bulk_create(
-        Municipality(region=region, name=f"Район № {m + 1:02d}") for m in range(size.municipalities)
-    )
-    regional = Organisation(
-        region=region,
-        kind=OrganisationKind.REGIONAL_AUTHORITY,
-        full_name=f"Министерство образования (бенчмарк сводок {run})",
-        short_name="Минобр (бенчмарк)",
-    )
-    authorities, centres, schools = [], [], []
-    for m, municipality in enumerate(municipalities, start=1):
-        common = {"region": region, "municipality": municipality}
-        authorities.append(
-            Organisation(
-                **common,
-                kind=OrganisationKind.MUNICIPAL_AUTHORITY,
-                full_name=f"Управление образования района № {m} (бенчмарк)",
-                short_name=f"УО района № {m}",
-            )
-        )
-        centres.append(
-            Organisation(
-                **common,
-                kind=OrganisationKind.METHOD_CENTRE,
-                full_name=f"Центр развития образования района № {m} (бенчмарк)",
-                short_name=f"ЦРО района № {m}",
-            )
-        )
-        schools.append(
-            [
-                Organisation(
-                    **common,
-                    kind=OrganisationKind.SCHOOL,
-                    level="secondary",
-                    full_name=f"Средняя общеобразовательная школа № {n} района № {m} (бенчмарк)",
-                    short_name=f"СОШ № {n} р-на № {m}",
-                    is_low_results=n % 3 == 0,
-                    is_unfavourable=n % 5 == 0,
-                    is_leader=n % 11 == 1,
-                )
-                for n in range(1, size.schools + 1)
-            ]
-        )
-    Organisation.objects.bulk_create(
-        [regional, *authorities, *centres, *(s for per in schools for s in per)], batch_size=BATCH
-    )
-    return municipalities, regional, authorities, centres, schools
 
 
 def _people(size: Size, run: str, regional, centres, schools) -> User:
@@ -445,7 +395,9 @@ def build(size: Size, *, seed: int = 2026) -> Cast:
     run = secrets.token_hex(4)
     region = Region.objects.bulk_create([Region(name=f"Бенчмарк сводок {run}")])[0]
     today = today_in(region)
-    municipalities, regional, authorities, centres, schools = _organisations(region, size, run)
+    municipalities, regional, authorities, centres, schools = execution_bench.generate_directory(
+        region, municipalities=size.municipalities, schools=size.schools, label=f"сводок {run}"
+    )
     coordinator = _people(size, run, regional, centres, schools)
     records = _plans(size, rng, today, coordinator, authorities, centres, schools)
     counts = _monitoring(rng, today, region, municipalities, authorities, schools, coordinator)

@@ -150,24 +150,22 @@ def _mark(record: ExecutionRecord, rng: random.Random, today: datetime.date, who
         record.reviewed_at = record.marked_at + datetime.timedelta(days=3)
 
 
-def build(size: Size, *, seed: int = 2026) -> Cast:
-    """Generate the data of ``size`` in one transaction; return who looks at it."""
-    rng = random.Random(seed)  # noqa: S311 - generated data, not secrets
-    run = secrets.token_hex(4)  # the data lives beside whatever is there: names are unique
-    region = Region.objects.bulk_create([Region(name=f"Бенчмарк исполнения {run}")])[0]
-    today = today_in(region)
-    now = timezone.now()
-    municipalities = Municipality.objects.bulk_create(
-        Municipality(region=region, name=f"Район № {m + 1}") for m in range(size.municipalities)
+def generate_directory(region, *, municipalities: int, schools: int, label: str):
+    """A generated region's directory, written in bulk: ``municipalities`` municipalities
+    with an authority, a methodological centre and ``schools`` schools each (every third
+    ШНОР, every fifth ШНСУ, every eleventh a leader school), and the regional authority.
+    Returns (municipalities, regional, authorities, centres, schools per municipality)."""
+    areas = Municipality.objects.bulk_create(
+        Municipality(region=region, name=f"Район № {m + 1:02d}") for m in range(municipalities)
     )
     regional = Organisation(
         region=region,
         kind=OrganisationKind.REGIONAL_AUTHORITY,
-        full_name=f"Министерство образования (бенчмарк {run})",
+        full_name=f"Министерство образования (бенчмарк {label})",
         short_name="Минобр (бенчмарк)",
     )
-    authorities, centres, schools = [], [], []
-    for m, municipality in enumerate(municipalities, start=1):
+    authorities, centres, by_area = [], [], []
+    for m, municipality in enumerate(areas, start=1):
         common = {"region": region, "municipality": municipality}
         authorities.append(
             Organisation(
@@ -185,7 +183,7 @@ def build(size: Size, *, seed: int = 2026) -> Cast:
                 short_name=f"ЦРО района № {m}",
             )
         )
-        schools.append(
+        by_area.append(
             [
                 Organisation(
                     **common,
@@ -195,12 +193,26 @@ def build(size: Size, *, seed: int = 2026) -> Cast:
                     short_name=f"СОШ № {n} р-на № {m}",
                     is_low_results=n % 3 == 0,
                     is_unfavourable=n % 5 == 0,
+                    is_leader=n % 11 == 1,
                 )
-                for n in range(1, size.schools + 1)
+                for n in range(1, schools + 1)
             ]
         )
     Organisation.objects.bulk_create(
-        [regional, *authorities, *centres, *(s for per in schools for s in per)], batch_size=BATCH
+        [regional, *authorities, *centres, *(s for per in by_area for s in per)], batch_size=BATCH
+    )
+    return areas, regional, authorities, centres, by_area
+
+
+def build(size: Size, *, seed: int = 2026) -> Cast:
+    """Generate the data of ``size`` in one transaction; return who looks at it."""
+    rng = random.Random(seed)  # noqa: S311 - generated data, not secrets
+    run = secrets.token_hex(4)  # the data lives beside whatever is there: names are unique
+    region = Region.objects.bulk_create([Region(name=f"Бенчмарк исполнения {run}")])[0]
+    today = today_in(region)
+    now = timezone.now()
+    municipalities, regional, authorities, centres, schools = generate_directory(
+        region, municipalities=size.municipalities, schools=size.schools, label=run
     )
 
     home, home_schools = municipalities[0], schools[0]
