@@ -414,7 +414,8 @@ def test_cleanup_deletes_old_unsigned_reports_and_their_unused_files(world, appr
             enqueue_job=False,
         )
     )
-    assert signed.signed and signed.file_path
+    assert signed.signed
+    assert signed.file_path
     storage = services._storage()
     old = timezone.now() - settings.REPORT_RETENTION - datetime.timedelta(days=1)
     Report.objects.filter(pk__in=[first.pk, signed.pk]).update(created_at=old)
