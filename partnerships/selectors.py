@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import CharField, Count, F, Prefetch, Q, TextField, Value
+from django.db.models.functions import Cast
 
 from core.params import id_param, text_param
 from roadmaps.constants import RoadmapStatus
@@ -445,31 +446,55 @@ class PlanAgreements:
 
 
 def plan_agreements(user, roadmap: Roadmap) -> PlanAgreements:
-    """3 queries: the plan's measures whose words hint at agreements (ids and words), the
-    links of visible agreements to its measures, the agreements naming the plan."""
-    measures = (
-        Measure.objects.filter(roadmap=roadmap)
-        .filter(signing_hints())
-        .order_by()
-        .values_list("pk", "title", "result")
-    )
-    signing = {pk for pk, title, result in measures if is_signing_measure(title, result)}
+    """1 query, a UNION ALL of three reads: the plan's measures whose words hint at
+    agreements (ids and words), the links of visible agreements to its measures (their
+    states), the visible agreements naming the plan."""
     visible = Agreement.objects.for_user(user, VIEW).order_by().values("pk")
+
+    def rows(queryset, kind: str, pk: str, status=None, title=None, result=None):
+        return (
+            queryset.order_by()
+            .annotate(
+                row_kind=Value(kind, output_field=CharField()),
+                row_id=F(pk),
+                row_status=status or Value("", output_field=CharField()),
+                row_title=title or Value("", output_field=TextField()),
+                row_result=result or Value("", output_field=TextField()),
+            )
+            .values_list("row_kind", "row_id", "row_status", "row_title", "row_result")
+        )
+
+    hinted = rows(
+        Measure.objects.filter(roadmap=roadmap).filter(signing_hints()),
+        "measure",
+        "pk",
+        title=Cast("title", TextField()),
+        result=Cast("result", TextField()),
+    )
+    links = rows(
+        Agreement.measures.through.objects.filter(measure__roadmap=roadmap, agreement__in=visible),
+        "link",
+        "measure_id",
+        status=F("agreement__status"),
+    )
+    named = rows(
+        Agreement.roadmaps.through.objects.filter(roadmap=roadmap, agreement__in=visible),
+        "named",
+        "agreement_id",
+    )
+    signing: set[int] = set()
     by_measure: dict[int, dict[str, int]] = defaultdict(dict)
-    links = (
-        Agreement.measures.through.objects.filter(measure__roadmap=roadmap, agreement__in=visible)
-        .order_by()
-        .values_list("measure_id", "agreement__status")
-    )
-    for measure_id, status in links:
-        by_measure[measure_id][status] = by_measure[measure_id].get(status, 0) + 1
-        signing.add(measure_id)
-    named = (
-        Agreement.roadmaps.through.objects.filter(roadmap=roadmap, agreement__in=visible)
-        .order_by()
-        .count()
-    )
-    return PlanAgreements(by_measure=dict(by_measure), signing=signing, named=named)
+    named_count = 0
+    for kind, pk, status, title, result in hinted.union(links, named, all=True).order_by():
+        if kind == "measure":
+            if is_signing_measure(title, result):
+                signing.add(pk)
+        elif kind == "link":
+            by_measure[pk][status] = by_measure[pk].get(status, 0) + 1
+            signing.add(pk)
+        else:
+            named_count += 1
+    return PlanAgreements(by_measure=dict(by_measure), signing=signing, named=named_count)
 
 
 def visible_plan_ids(user):

@@ -336,16 +336,17 @@ def agreement_delete(request, pk: int):
     return redirect("agreement_list")
 
 
-def _private_file(name: str, content_type: str, download_name: str, *, inline: bool):
-    """A file of the private storage, streamed after the caller's access check (in
-    production the proxy sends the bytes: ``PRIVATE_MEDIA_ACCEL``)."""
+def _private_file(name: str, content_type: str, download_name: str, *, inline: bool, storage=None):
+    """A file of the private storage (``storage``: a file field's own, which wrote it),
+    streamed after the caller's access check (in production the proxy sends the bytes:
+    ``PRIVATE_MEDIA_ACCEL``)."""
     accel = getattr(settings, "PRIVATE_MEDIA_ACCEL", "")
     if accel:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{name}"
     else:
         try:
-            handle = storages["private"].open(name, "rb")
+            handle = (storage or storages["private"]).open(name, "rb")
         except (FileNotFoundError, OSError):
             raise Http404("Файл не найден в хранилище.") from None
         response = FileResponse(handle, content_type=content_type)
@@ -368,6 +369,7 @@ def agreement_scan_download(request, pk: int):
         agreement.scan_content_type,
         agreement.scan_name or "scan",
         inline=inline,
+        storage=agreement.scan.storage,
     )
 
 

@@ -76,22 +76,22 @@ PAGES = {
     # 4: waiting counts per school and plan, the page of records, their plans (owner,
     #    region), their evidence (the curated schools come with the person's reach).
     "review_queue": ("methodologist", lambda d: reverse("review_queue"), 4),
-    # 16: plan+owner (visible), the person's grants on the plan (the buttons), sections,
+    # 14: plan+owner (visible), the person's grants on the plan (the buttons), sections,
     #     the plan's region (today), roll-ups per measure, roll-ups per organisation, the
     #     organisations, measures, due dates; the agreement block: concurrences, events,
-    #     revisions, the public link; the partnerships column: the plan's «sign the
-    #     agreements» measures, the agreements per measure, the agreements naming the plan.
+    #     revisions, the public link; the partnerships column (one UNION: the plan's
+    #     «sign the agreements» measures, the agreements per measure, those naming it).
     "plan_page": (
         "municipal_coordinator",
         lambda d: reverse("roadmap_detail", args=[d.plan.pk]),
-        16,
+        14,
     ),
-    # 18: the plan page of a school that sees only its own rows: as above, with its
+    # 16: the plan page of a school that sees only its own rows: as above, with its
     #     records and their evidence instead of bars (the plan is the page's).
     "plan_page_own_rows": (
         "school_deputy",
         lambda d: reverse("roadmap_detail", args=[d.plan.pk]),
-        18,
+        16,
     ),
     # 4: municipality+region, roll-ups per (organisation, plan), the plans, the
     #    organisations.

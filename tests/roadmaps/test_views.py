@@ -144,9 +144,11 @@ def test_plan_page_query_budget_is_the_same_for_2_and_42_measures(client, coordi
     #    measures+indicator, due dates (values only) — then the review count (8) and the
     #    bell's unread count (9: notifications, one index-only count on every page with
     #    the menu), then the plan's life (12: the parties asked or named by the document,
-    #    the timeline, the family of revisions; a draft has no public link to read). The
-    #    session comes from the cache; no windows as objects, no responsible organisations.
-    assert len(small) == len(large) == 12, _tables(large)
+    #    the timeline, the family of revisions; a draft has no public link to read), then
+    #    the partnerships column (13: one UNION of the plan's «sign the agreements»
+    #    measures and the visible agreements linked to it). The session comes from the
+    #    cache; no windows as objects, no responsible organisations.
+    assert len(small) == len(large) == 13, _tables(large)
     assert not any("responsible_organisations" in q for q in large)
 
 
