@@ -14,7 +14,7 @@ from django.db.models.expressions import RawSQL
 
 from core import history
 from core.timezones import today_in
-from schools.access import allowed_ids, scope_for
+from schools.access import allowed_ids, get_object_for_user, scope_for
 
 from . import workflow
 from .constants import LABELS, ConcurrenceStatus, RoadmapStatus, ScheduleKind
@@ -114,6 +114,28 @@ def part_for_change(model, user, pk, *, select_related: tuple[str, ...] = ()):
     if model.objects.for_user(user, "change").filter(pk=obj.pk).exists():
         return obj
     return None
+
+
+def plan_for_view(user, pk) -> Roadmap:
+    """The plan a page shows, with its owner: one plain query loads it; the person's view
+    reach decides when it covers the owner (``Scope.contains``: the rule ``scope_q``
+    applies in SQL, one of the alternatives ``Roadmap.objects.for_user`` ORs together),
+    so the common case neither compiles nor plans the nested subqueries of grants, plans
+    asked to agree and plans owed. Any other plan goes through ``for_user`` (404 when it
+    is not visible at all)."""
+    try:
+        roadmap = Roadmap.objects.select_related("owner").get(pk=pk)
+    except (Roadmap.DoesNotExist, ValueError, TypeError):
+        roadmap = None
+    if roadmap is not None and user is not None and user.is_authenticated and user.is_active:
+        owner = roadmap.owner
+        if scope_for(user, "roadmaps.view_roadmap").contains(
+            region_id=owner.region_id,
+            municipality_id=owner.municipality_id,
+            organisation_id=owner.pk,
+        ):
+            return roadmap
+    return get_object_for_user(Roadmap, user, pk, select_related=("owner",))
 
 
 def roadmap_list(user, *, search: str = ""):

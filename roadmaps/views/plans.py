@@ -95,7 +95,7 @@ def roadmap_create(request):
 
 @login_required
 def roadmap_detail(request, pk: int):
-    roadmap = get_object_for_user(Roadmap, request.user, pk, select_related=("owner",))
+    roadmap = selectors.plan_for_view(request.user, pk)
     context = plan_context(request, roadmap)
     if request.htmx and request.htmx.target == "plan-table":
         return render(request, "roadmaps/roadmap_detail.html#plan-table", context)
@@ -108,7 +108,7 @@ def roadmap_detail(request, pk: int):
 
 @login_required
 def roadmap_print(request, pk: int):
-    roadmap = get_object_for_user(Roadmap, request.user, pk, select_related=("owner",))
+    roadmap = selectors.plan_for_view(request.user, pk)
     context = plan_context(request, roadmap, print_view=True)
     context["concurrences"] = selectors.printed_concurrences(roadmap)
     return render(request, "roadmaps/roadmap_print.html", context)

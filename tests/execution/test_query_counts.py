@@ -86,12 +86,14 @@ PAGES = {
         lambda d: reverse("roadmap_detail", args=[d.plan.pk]),
         14,
     ),
-    # 16: the plan page of a school that sees only its own rows: as above, with its
-    #     records and their evidence instead of bars (the plan is the page's).
+    # 17: the plan page of a school that sees only its own rows: as above, with its
+    #     records and their evidence instead of bars (the plan is the page's), and the
+    #     plan read twice: plainly, then — its owner being outside the school's reach —
+    #     through the access engine (the plan is owed by the school).
     "plan_page_own_rows": (
         "school_deputy",
         lambda d: reverse("roadmap_detail", args=[d.plan.pk]),
-        16,
+        17,
     ),
     # 4: municipality+region, roll-ups per (organisation, plan), the plans, the
     #    organisations.
