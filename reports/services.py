@@ -102,9 +102,10 @@ def signing_refusal(user, roadmap: Roadmap) -> str | None:
     return None
 
 
-def signed_report(roadmap: Roadmap) -> Report | None:
-    """The finished signed PDF of this revision as it stands now, if there is one."""
-    document = documents.plan_document(roadmap)
+def signed_report(roadmap: Roadmap, document=None) -> Report | None:
+    """The finished signed PDF of this revision as it stands now, if there is one
+    (``document``: its ``plan_document``, when the caller has read it already)."""
+    document = document or documents.plan_document(roadmap)
     return (
         Report.objects.filter(
             kind=ReportKind.ROADMAP,
@@ -126,13 +127,14 @@ def _signed_fingerprints(roadmap: Roadmap, document) -> list[str]:
     return [documents.digest(document.data, "signed", sha) for sha in certificates_]
 
 
-def public_report(roadmap: Roadmap) -> Report | None:
+def public_report(roadmap: Roadmap, document=None) -> Report | None:
     """The PDF the public page of a published revision offers: its signed PDF, else its
     official PDF as it stands now (made for the publication: ``public_pdf_prepare``)."""
-    signed = signed_report(roadmap)
+    document = document or documents.plan_document(roadmap)
+    signed = signed_report(roadmap, document)
     if signed is not None:
         return signed
-    fingerprint = documents.digest(documents.plan_document(roadmap).data, ReportFormat.PDF)
+    fingerprint = documents.digest(document.data, ReportFormat.PDF)
     return (
         Report.objects.filter(
             kind=ReportKind.ROADMAP,
@@ -152,9 +154,10 @@ def public_pdf_prepare(sender=None, *, link, **kwargs) -> Report | None:
     Unless a signed or official PDF of it is there already (or on its way), the system
     asks for one (a job on the "pdf" queue, sent after the publication commits)."""
     roadmap = link.roadmap
-    if public_report(roadmap) is not None:
+    document = documents.plan_document(roadmap)
+    if public_report(roadmap, document) is not None:
         return None
-    fingerprint = documents.digest(documents.plan_document(roadmap).data, ReportFormat.PDF)
+    fingerprint = documents.digest(document.data, ReportFormat.PDF)
     if Report.objects.filter(
         fingerprint=fingerprint, state__in=(JobState.QUEUED, JobState.RUNNING)
     ).exists():
