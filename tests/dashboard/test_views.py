@@ -45,7 +45,9 @@ def test_the_regional_table_shows_progress_targets_and_exam_averages(world, figu
     assert "ЕГЭ 2024" in page
     assert "ЕГЭ 2025" in page
     assert "60,5" in page  # (60 + 61) / 2, weighted by 20 participants each
-    assert "1 из 2" not in page or "целевые" in page.lower()
+    assert (
+        "3 из 4 · 75 %" in page
+    )  # targets met: 80 % trained (18 and 19 of 21), offences ≤ 1 (0; not 2)
     assert "<svg" in page
     assert 'role="img"' in page
     assert 'style="' not in page.split("<main", 1)[1]  # the CSP forbids style attributes

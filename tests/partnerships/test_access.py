@@ -123,15 +123,13 @@ def test_an_ended_agreement_no_longer_shows_the_plan(world):
     assert not Roadmap.objects.for_user(world.user("partner"), "view").filter(pk=plan.pk).exists()
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
 def test_no_agreement_is_listed_twice(world, persona):
     """An agreement reachable through several parties (here all three are in the home
     municipality) is one row."""
     record(world, three_party(world), signed_on=SIGNED)
     record(world, centres(world), acting_user=SYSTEM, signed_on=SIGNED)
     user = world.user(persona)
-    if user is None:
-        return
     for verb in (VIEW, CHANGE):
         ids = list(Agreement.objects.for_user(user, verb).values_list("pk", flat=True))
         assert len(ids) == len(set(ids))

